@@ -1,0 +1,94 @@
+"""Command line: parse, call, render, exit code. Errors become Chinese messages and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from govxl import __version__
+from govxl.errors import EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError
+from govxl.spec import available_editions
+
+EDITION = click.option(
+    "--edition",
+    type=click.Choice(available_editions()),
+    default="2021",
+    show_default=True,
+    help="报告格式版本：2021（国办公开办函〔2021〕30号，2021年度起）。",
+)
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", message="govxl %(version)s", help="显示版本并退出。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def cli() -> None:
+    """govxl：政府信息公开工作年度报告的填报模板、校验、汇总与抽取工具。"""
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 .xlsx 文件。")
+@EDITION
+@click.option("--agency", help="预填“填报单位”。")
+@click.option("--year", type=int, help="预填“报告年度”。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+def template(output: Path, edition: str, agency: str | None, year: int | None, force: bool) -> None:
+    """生成带公式、已锁定的填报模板（与官方表格式一致）。"""
+    from govxl.spec import load_edition
+    from govxl.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise GovxlError(f"输出文件须以 .xlsx 结尾：{output}")
+    ed = load_edition(edition)
+    if year is not None and not ed.fits_year(year):
+        raise GovxlError(f"{year} 年度的报告不适用 {edition} 版格式（适用于 {ed.first_year} 年度起）")
+    values: dict[str, object] = {}
+    if agency:
+        values["unit"] = agency
+    if year is not None:
+        values["year"] = year
+    write_template(output, edition, values, overwrite=force)
+    click.echo(f"已生成填报模板：{output}（{edition} 版）")
+
+
+@cli.command()
+@EDITION
+@FORMAT
+def cells(edition: str, fmt: str) -> None:
+    """列出单元格编码表：每个填写格和合计格的编码、位置、标签和公式。"""
+    from govxl.cells import cell_map, render_text
+
+    rows = cell_map(edition)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_text(rows))
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point of the `govxl` command."""
+    try:
+        result = cli.main(args=argv, prog_name="govxl", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.UsageError as exc:
+        hint = f"（运行 {exc.ctx.command_path} --help 查看用法）" if exc.ctx else ""
+        click.echo(f"错误：命令参数有误：{exc.format_message()}{hint}", err=True)
+        code = EXIT_UNUSABLE
+    except click.Abort:
+        click.echo("已中止。", err=True)
+        code = EXIT_UNUSABLE
+    except GovxlError as exc:
+        click.echo(f"错误：{exc.message}", err=True)
+        code = exc.exit_code
+    except Exception as exc:  # a bug of ours: say so plainly, still no traceback
+        click.echo(f"govxl 内部错误（{type(exc).__name__}：{exc}）。请把所用命令和文件报告给维护者。", err=True)
+        code = EXIT_INTERNAL
+    sys.exit(code)

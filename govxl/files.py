@@ -1,0 +1,35 @@
+"""Output files are written whole or not at all; inputs are never opened for writing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from govxl.errors import GovxlError
+
+
+def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, so a reader never sees half a file
+    and a failure leaves any earlier file as it was."""
+    if path.exists() and not overwrite:
+        raise GovxlError(f"输出文件已存在：{path}（不会覆盖；如确需覆盖请加 --force）")
+    if path.is_dir():
+        raise GovxlError(f"输出路径是一个文件夹：{path}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise GovxlError(f"无法写入输出文件 {path}：文件夹 {folder} 不存在")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".govxl-", suffix=".tmp")
+    except OSError as exc:
+        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None

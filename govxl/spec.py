@@ -1,0 +1,512 @@
+"""An edition of the official form, loaded from its data file in workbook_templates/.
+
+The data file describes each table as blocks of a row-label tree and a column-header tree. Everything else
+(cell codes, totals, the equations the rules check) is derived here, once, and checked: unique codes, sums that
+name existing cells, no cycles. Coordinates are not this module's business (see grid.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from govxl.errors import SpecError
+
+ValueKind = Literal["count", "amount", "signed", "text", "year", "choice"]
+VALUE_KINDS: tuple[str, ...] = ("count", "amount", "signed", "text", "year", "choice")
+NUMERIC_KINDS: tuple[str, ...] = ("count", "amount", "signed")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One header of a row or column axis; a leaf heads a row or column of cells."""
+
+    code: str
+    label: str
+    children: tuple[Node, ...] = ()
+    sum: tuple[str, ...] = ()
+    rule: str = ""
+    value: str = ""
+
+    def leaves(self) -> tuple[Node, ...]:
+        if not self.children:
+            return (self,)
+        return tuple(leaf for child in self.children for leaf in child.leaves())
+
+    def depth(self) -> int:
+        return 1 + max((c.depth() for c in self.children), default=0)
+
+
+@dataclass(frozen=True)
+class Block:
+    band: str
+    corner: str
+    columns: tuple[Node, ...]
+    rows: tuple[Node, ...]
+
+    @property
+    def leaf_columns(self) -> tuple[Node, ...]:
+        return tuple(leaf for n in self.columns for leaf in n.leaves())
+
+    @property
+    def leaf_rows(self) -> tuple[Node, ...]:
+        return tuple(leaf for n in self.rows for leaf in n.leaves())
+
+    @property
+    def header_depth(self) -> int:
+        return max(n.depth() for n in self.columns)
+
+    @property
+    def label_depth(self) -> int:
+        return max((n.depth() for n in self.rows if n.label), default=0)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A number cell of a table, or an entry of the cover sheet."""
+
+    code: str
+    sheet: str
+    table: str
+    kind: Literal["input", "total"]
+    value: str
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    parts: tuple[str, ...] = ()  # for a total: the cell codes its formula sums
+    row: str = ""
+    column: str = ""
+
+
+@dataclass(frozen=True)
+class Equation:
+    """lhs cells summed equal rhs cells summed: a total's definition or a printed identity."""
+
+    rule: str
+    table: str
+    kind: Literal["total", "identity"]
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    column: str = ""  # the leaf column the equation runs down, for identities checked per column
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+@dataclass(frozen=True)
+class Identity:
+    rule: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    caption: str
+    for_each_column: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    code: str
+    sheet: str
+    heading: str
+    blocks: tuple[Block, ...]
+    label_widths: tuple[float, ...]
+    value_width: float
+    identities: tuple[Identity, ...]
+    live_checks: tuple[str, ...]
+    live_check_caption: str
+
+    @property
+    def label_depth(self) -> int:
+        return max(b.label_depth for b in self.blocks)
+
+    @property
+    def value_columns(self) -> int:
+        return max(len(b.leaf_columns) for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class CoverField:
+    code: str
+    label: str
+    type: str
+    hint: str
+    choices: tuple[str, ...] = ()
+    max_length: int = 0
+
+
+@dataclass(frozen=True)
+class Cover:
+    sheet: str
+    title: str
+    fields: tuple[CoverField, ...]
+    instructions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    edition: str
+    version: str
+    name: str
+    basis: str
+    first_year: int
+    last_year: int | None
+    cover: Cover
+    tables: tuple[Table, ...]
+    cells: dict[str, Cell] = field(repr=False)
+    equations: tuple[Equation, ...] = field(repr=False)
+
+    def table(self, code: str) -> Table:
+        return next(t for t in self.tables if t.code == code)
+
+    @property
+    def input_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.cells.values() if c.kind == "input" and c.table)
+
+    @property
+    def total_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.cells.values() if c.kind == "total")
+
+    def fits_year(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+
+def cell_code(table: str, row: str, column: str) -> str:
+    return "_".join(part for part in (table, row, column) if part)
+
+
+# --- loading -------------------------------------------------------------------------------------------
+
+
+class _Loader:
+    """Builds an Edition from parsed JSON, raising SpecError that names the file and the entry."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, problem: str) -> SpecError:
+        return SpecError(f"版式数据文件 {self.source} 有误（{where}）：{problem}")
+
+    def get(self, obj: Any, key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if not isinstance(obj, dict):
+            raise self.fail(where, "应为对象（JSON object）")
+        if key not in obj:
+            if default is ...:
+                raise self.fail(where, f"缺少键 {key!r}")
+            return default
+        value = obj[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise self.fail(where, f"键 {key!r} 的类型不对")
+        return value
+
+    def node(self, raw: Any, where: str, allow_blank: bool = False) -> Node:
+        code = self.get(raw, "code", where, str, "")
+        label = self.get(raw, "label", where, str, "")
+        where = f"{where} {label or code!r}"
+        if not label and not allow_blank:
+            raise self.fail(where, "标签为空")
+        if (code and not code.replace("_", "").isalnum()) or not code.isascii():
+            raise self.fail(where, f"编码 {code!r} 只能含 ASCII 字母、数字和下划线")
+        children = tuple(self.node(c, where) for c in self.get(raw, "children", where, list, []))
+        value = self.get(raw, "value", where, str, "")
+        if value and value not in NUMERIC_KINDS:
+            raise self.fail(where, f"未知的取值类型 {value!r}")
+        node = Node(
+            code=code,
+            label=label,
+            children=children,
+            sum=tuple(self.get(raw, "sum", where, list, [])),
+            rule=self.get(raw, "rule", where, str, ""),
+            value=value,
+        )
+        if node.sum and children:
+            raise self.fail(where, "合计项不能再有下级")
+        if node.sum and not node.rule:
+            raise self.fail(where, "合计项须注明规则编号 rule")
+        if not children and not code and not allow_blank:
+            raise self.fail(where, "末级项须有编码")
+        return node
+
+    def axis_index(self, nodes: tuple[Node, ...], where: str) -> dict[str, Node]:
+        index: dict[str, Node] = {}
+
+        def visit(n: Node) -> None:
+            if n.code:
+                if n.code in index:
+                    raise self.fail(where, f"编码 {n.code!r} 重复")
+                index[n.code] = n
+            for c in n.children:
+                visit(c)
+
+        for n in nodes:
+            visit(n)
+        return index
+
+    def expand(self, refs: tuple[str, ...], index: dict[str, Node], where: str) -> tuple[Node, ...]:
+        out: list[Node] = []
+        for ref in refs:
+            if ref not in index:
+                raise self.fail(where, f"引用了不存在的编码 {ref!r}")
+            out.extend(index[ref].leaves())
+        return tuple(out)
+
+    def edition(self, raw: Any) -> Edition:
+        ed = self.get(raw, "edition", "顶层", str)
+        years = self.get(raw, "years", "顶层", dict)
+        cover_raw = self.get(raw, "cover", "顶层", dict)
+        fields_ = []
+        for i, f in enumerate(self.get(cover_raw, "fields", "cover", list)):
+            where = f"cover.fields[{i}]"
+            ftype = self.get(f, "type", where, str)
+            if ftype not in ("text", "year", "choice"):
+                raise self.fail(where, f"未知的封面项类型 {ftype!r}")
+            choices = tuple(self.get(f, "choices", where, list, []))
+            if ftype == "choice" and not choices:
+                raise self.fail(where, "下拉项须列出 choices")
+            fields_.append(
+                CoverField(
+                    code=self.get(f, "code", where, str),
+                    label=self.get(f, "label", where, str),
+                    type=ftype,
+                    hint=self.get(f, "hint", where, str, ""),
+                    choices=choices,
+                    max_length=self.get(f, "max_length", where, int, 0),
+                )
+            )
+        cover = Cover(
+            sheet=self.get(cover_raw, "sheet", "cover", str),
+            title=self.get(cover_raw, "title", "cover", str),
+            fields=tuple(fields_),
+            instructions=tuple(self.get(cover_raw, "instructions", "cover", list, [])),
+        )
+        cells: dict[str, Cell] = {}
+        for f in cover.fields:
+            cells[f.code] = Cell(f.code, cover.sheet, "", "input", f.type, (f.label,), (), row=f.code)
+        tables: list[Table] = []
+        equations: list[Equation] = []
+        for ti, traw in enumerate(self.get(raw, "tables", "顶层", list)):
+            table, eqs = self.table(traw, f"tables[{ti}]", cells)
+            tables.append(table)
+            equations.extend(eqs)
+        sheets = [cover.sheet] + [t.sheet for t in tables]
+        if len(set(sheets)) != len(sheets):
+            raise self.fail("tables", "工作表名称重复")
+        for name in sheets:
+            if len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
+                raise self.fail(name, "不能用作 Excel 工作表名称")
+        self.check_acyclic(cells)
+        last = years.get("last")
+        return Edition(
+            edition=ed,
+            version=self.get(raw, "version", "顶层", str),
+            name=self.get(raw, "name", "顶层", str),
+            basis=self.get(raw, "basis", "顶层", str),
+            first_year=self.get(years, "first", "years", int),
+            last_year=last if isinstance(last, int) else None,
+            cover=cover,
+            tables=tuple(tables),
+            cells=cells,
+            equations=tuple(equations),
+        )
+
+    def table(self, raw: Any, where: str, cells: dict[str, Cell]) -> tuple[Table, list[Equation]]:
+        tcode = self.get(raw, "code", where, str)
+        sheet = self.get(raw, "sheet", where, str)
+        where = f"{where} {tcode}"
+        blocks: list[Block] = []
+        equations: list[Equation] = []
+        for bi, braw in enumerate(self.get(raw, "blocks", where, list)):
+            bwhere = f"{where}.blocks[{bi}]"
+            block = Block(
+                band=self.get(braw, "band", bwhere, str, ""),
+                corner=self.get(braw, "corner", bwhere, str, ""),
+                columns=tuple(self.node(c, bwhere) for c in self.get(braw, "columns", bwhere, list)),
+                rows=tuple(self.node(r, bwhere, allow_blank=True) for r in self.get(braw, "rows", bwhere, list)),
+            )
+            blocks.append(block)
+            equations.extend(self.block_cells(tcode, sheet, block, bwhere, cells))
+        table = Table(
+            code=tcode,
+            sheet=sheet,
+            heading=self.get(raw, "heading", where, str),
+            blocks=tuple(blocks),
+            label_widths=tuple(float(w) for w in self.get(raw, "label_widths", where, list, [])),
+            value_width=float(self.get(raw, "value_width", where, (int, float), 10)),
+            identities=(),
+            live_checks=tuple(self.get(raw, "live_checks", where, list, [])),
+            live_check_caption=self.get(raw, "live_check_caption", where, str, ""),
+        )
+        if len(table.label_widths) != table.label_depth:
+            raise self.fail(where, f"label_widths 应有 {table.label_depth} 项")
+        identities = []
+        for ii, iraw in enumerate(self.get(raw, "identities", where, list, [])):
+            iwhere = f"{where}.identities[{ii}]"
+            ident = Identity(
+                rule=self.get(iraw, "rule", iwhere, str),
+                lhs=tuple(self.get(iraw, "lhs", iwhere, list)),
+                rhs=tuple(self.get(iraw, "rhs", iwhere, list)),
+                caption=self.get(iraw, "caption", iwhere, str, ""),
+                for_each_column=self.get(iraw, "for_each_column", iwhere, bool, False),
+            )
+            identities.append(ident)
+            equations.extend(self.identity_equations(table, ident, iwhere))
+        table = Table(**{**table.__dict__, "identities": tuple(identities)})
+        rules = {e.rule for e in equations if e.table == tcode}
+        for rule in table.live_checks:
+            if rule not in rules:
+                raise self.fail(where, f"live_checks 中的 {rule} 不是本表的等式")
+        return table, equations
+
+    def block_cells(
+        self, tcode: str, sheet: str, block: Block, where: str, cells: dict[str, Cell]
+    ) -> list[Equation]:
+        rows = self.axis_index(block.rows, where + " 行")
+        cols = self.axis_index(block.columns, where + " 列")
+        row_paths = _paths(block.rows)
+        col_paths = _paths(block.columns)
+        equations: list[Equation] = []
+        for r in block.leaf_rows:
+            row_parts = self.expand(r.sum, rows, f"{where} {r.label}")
+            if r in row_parts:
+                raise self.fail(f"{where} {r.label}", "合计项引用了自身")
+            for c in block.leaf_columns:
+                col_parts = self.expand(c.sum, cols, f"{where} {c.label}")
+                if c in col_parts:
+                    raise self.fail(f"{where} {c.label}", "合计项引用了自身")
+                code = cell_code(tcode, r.code, c.code)
+                if code in cells:
+                    raise self.fail(where, f"单元格编码 {code!r} 重复")
+                # A cell under both a total row and a total column sums across its row; the column view is
+                # still checked, as its own equation.
+                parts = tuple(cell_code(tcode, r.code, p.code) for p in col_parts) or tuple(
+                    cell_code(tcode, p.code, c.code) for p in row_parts
+                )
+                band = (block.band,) if block.band else ()
+                cells[code] = Cell(
+                    code=code,
+                    sheet=sheet,
+                    table=tcode,
+                    kind="total" if parts else "input",
+                    value=c.value or r.value or "count",
+                    row_labels=band + row_paths[r],
+                    col_labels=col_paths[c],
+                    parts=parts,
+                    row=r.code,
+                    column=c.code,
+                )
+                if col_parts:
+                    rhs = tuple(cell_code(tcode, r.code, p.code) for p in col_parts)
+                    equations.append(Equation(c.rule, tcode, "total", (code,), rhs, column=c.code))
+                if row_parts:
+                    rhs = tuple(cell_code(tcode, p.code, c.code) for p in row_parts)
+                    equations.append(Equation(r.rule, tcode, "total", (code,), rhs, column=c.code))
+        return equations
+
+    def identity_equations(self, table: Table, ident: Identity, where: str) -> list[Equation]:
+        out: list[Equation] = []
+        for block in table.blocks:
+            rows = self.axis_index(block.rows, where)
+            if not all(ref in rows for ref in ident.lhs + ident.rhs):
+                continue
+            lhs = self.expand(ident.lhs, rows, where)
+            rhs = self.expand(ident.rhs, rows, where)
+            columns = block.leaf_columns if ident.for_each_column else block.leaf_columns[:1]
+            for c in columns:
+                out.append(
+                    Equation(
+                        ident.rule,
+                        table.code,
+                        "identity",
+                        tuple(cell_code(table.code, r.code, c.code) for r in lhs),
+                        tuple(cell_code(table.code, r.code, c.code) for r in rhs),
+                        column=c.code,
+                    )
+                )
+            return out
+        raise self.fail(where, "等式引用的行不在同一块中")
+
+    def check_acyclic(self, cells: dict[str, Cell]) -> None:
+        state: dict[str, int] = {}
+
+        def visit(code: str, trail: tuple[str, ...]) -> None:
+            if state.get(code) == 2:
+                return
+            if state.get(code) == 1:
+                raise self.fail(" → ".join((*trail, code)), "合计公式循环引用")
+            state[code] = 1
+            for p in cells[code].parts:
+                visit(p, (*trail, code))
+            state[code] = 2
+
+        for code in cells:
+            visit(code, ())
+
+
+def _paths(nodes: tuple[Node, ...]) -> dict[Node, tuple[str, ...]]:
+    out: dict[Node, tuple[str, ...]] = {}
+
+    def visit(n: Node, trail: tuple[str, ...]) -> None:
+        here = trail + ((n.label,) if n.label else ())
+        if not n.children:
+            out[n] = here
+        for c in n.children:
+            visit(c, here)
+
+    for n in nodes:
+        visit(n, ())
+    return out
+
+
+def parse_edition(text: str, source: str) -> Edition:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"版式数据文件 {source} 不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
+    return _Loader(source).edition(raw)
+
+
+def templates_dir() -> Path:
+    """workbook_templates/: inside the package in an installed wheel, beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "workbook_templates", here.parent / "workbook_templates"):
+        if folder.is_dir():
+            return folder
+    raise SpecError("找不到版式数据文件夹 workbook_templates（安装不完整？）")
+
+
+def available_editions() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in templates_dir().glob("*.json")))
+
+
+@cache
+def load_edition(edition: str = "2021") -> Edition:
+    if edition not in available_editions():
+        known = "、".join(available_editions())
+        raise SpecError(f"没有 {edition} 版的报告格式（现有：{known}）")
+    path = templates_dir() / f"{edition}.json"
+    return parse_edition(path.read_text(encoding="utf-8"), f"workbook_templates/{edition}.json")
+
+
+def edition_for_year(year: int) -> str:
+    for ed in available_editions():
+        if load_edition(ed).fits_year(year):
+            return ed
+    raise SpecError(f"没有适用于 {year} 年度报告的格式")
+
+
+def compute_totals(edition: Edition, values: dict[str, float]) -> dict[str, float]:
+    """Every total recomputed from the inputs (a missing or blank input counts as 0)."""
+    out: dict[str, float] = {}
+
+    def value(code: str) -> float:
+        cell = edition.cells[code]
+        if cell.kind == "input":
+            return values.get(code) or 0
+        if code not in out:
+            out[code] = sum(value(p) for p in cell.parts)
+        return out[code]
+
+    for code in edition.total_codes:
+        value(code)
+    return out

@@ -1,0 +1,234 @@
+"""Spec + grid -> the locked workbook offices fill (xlsxwriter).
+
+The same writer makes the blank template, the filled example and (later) consolidated workbooks: `values`
+fills input cells, and totals get the cached results a spreadsheet would compute, so a reader that trusts the
+cache is not misled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from govxl.files import write_atomically
+from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, Place, SheetGrid, a1, grid_for
+from govxl.spec import CoverField, Edition, compute_totals
+
+FONT = "宋体"
+INPUT_FILL = "#FFF8D6"
+TOTAL_FILL = "#EDEDED"
+# A fixed creation date keeps the output byte-identical from run to run.
+CREATED = dt.datetime(2021, 9, 26, 0, 0, 0)
+
+PROP_EDITION = "govxl_edition"
+PROP_VERSION = "govxl_template_version"
+PROP_FINGERPRINT = "govxl_fingerprint"
+
+Values = Mapping[str, Any]
+
+_VALIDATION_TEXT = {
+    "count": (
+        "填写数量",
+        "填非负整数；没有发生的填0，不要留空。",
+        "此处只能填不小于0的整数。没有发生的请填0。",
+    ),
+    "amount": (
+        "填写金额（万元）",
+        "以万元为单位的非负数，可带小数；没有收费的填0。",
+        "此处只能填不小于0的数（单位：万元）。没有收费的请填0。",
+    ),
+    "signed": (
+        "填写增减数",
+        "填整数：增加填正数，减少填负数（如减少4项填-4）；没有变化的填0。",
+        "此处只能填整数；减少请填负数，如-4。",
+    ),
+}
+
+
+def _validation(kind: str, f: CoverField | None, edition: Edition) -> dict[str, Any]:
+    if f is None:
+        title, prompt, error = _VALIDATION_TEXT[kind]
+        rule: dict[str, Any] = {"validate": "decimal" if kind == "amount" else "integer"}
+        if kind == "signed":
+            rule.update(criteria="between", minimum=-(10**9), maximum=10**9)
+        else:
+            rule.update(criteria=">=", value=0)
+    elif f.type == "year":
+        last = edition.last_year or 2099
+        title, prompt = "填写报告年度", f"填四位年份，{edition.first_year}—{last}。"
+        error = f"本格式适用于{edition.first_year}年及以后的年度报告，请填{edition.first_year}—{last}之间的年份。"
+        rule = {"validate": "integer", "criteria": "between", "minimum": edition.first_year, "maximum": last}
+    elif f.type == "choice":
+        title, prompt, error = f"选择{f.label}", "从下拉列表中选择一项。", "请从下拉列表中选择。"
+        rule = {"validate": "list", "source": list(f.choices)}
+    else:
+        limit = f.max_length or 255
+        title, prompt = f"填写{f.label}", f.hint or f"填写{f.label}"
+        error = f"{f.label}不能超过{limit}个字。"
+        rule = {"validate": "length", "criteria": "between", "minimum": 1, "maximum": limit}
+    rule.update(
+        input_title=title[:32],
+        input_message=prompt[:255],
+        error_title="输入有误",
+        error_message=error[:255],
+        error_type="stop",
+    )
+    return rule
+
+
+class _Writer:
+    def __init__(self, grid: Grid, values: Values) -> None:
+        self.grid = grid
+        self.edition = grid.edition
+        self.values = values
+        numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        self.totals = compute_totals(self.edition, numbers)
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(
+            self.buffer,
+            {"in_memory": True, "default_format_properties": {"font_name": FONT, "font_size": 11}},
+        )
+        self.fmt: dict[str, Any] = {}
+        base = {"border": 1, "valign": "vcenter", "text_wrap": True}
+        for name, props in {
+            "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"},
+            "heading": {"bold": True, "font_size": 14, "align": "left", "valign": "vcenter"},
+            "band": {**base, "bold": True, "align": "center"},
+            "corner": {**base, "align": "center"},
+            "column": {**base, "align": "center"},
+            "row": {**base, "align": "left"},
+            "group": {**base, "align": "center"},
+            "caption": {"italic": True, "font_color": "#555555", "valign": "vcenter"},
+            "check_label": {**base, "align": "center", "font_color": "#555555"},
+            "field": {**base, "bold": True, "align": "right"},
+            "hint": {"font_color": "#808080", "font_size": 9, "valign": "vcenter", "text_wrap": True},
+            "note": {"valign": "top", "text_wrap": True},
+            "input": {**base, "align": "center", "locked": False, "bg_color": INPUT_FILL},
+            "input_text": {**base, "align": "left", "locked": False, "bg_color": INPUT_FILL},
+            "total": {**base, "align": "center", "bold": True, "bg_color": TOTAL_FILL},
+            "check": {**base, "align": "center", "bold": True},
+            "broken": {"bg_color": "#C00000", "font_color": "#FFFFFF"},
+            "ok": {"font_color": "#2E7D32"},
+        }.items():
+            self.fmt[name] = self.book.add_format(props)
+
+    def write(self) -> bytes:
+        ed = self.edition
+        self.book.set_properties(
+            {
+                "title": "政府信息公开工作年度报告",
+                "subject": f"{ed.basis} {ed.edition}版",
+                "author": "govxl",
+                "comments": "由 govxl template 生成；请在浅黄色单元格内填写。",
+                "created": CREATED,
+            }
+        )
+        self.book.set_custom_property(PROP_EDITION, ed.edition)
+        self.book.set_custom_property(PROP_VERSION, ed.version)
+        self.book.set_custom_property(PROP_FINGERPRINT, self.grid.fingerprint())
+        for sheet in self.grid.sheets:
+            self._sheet(sheet)
+        for code in ed.cells:
+            self.book.define_name(self.grid.defined_name(code), "=" + self.grid.reference(code))
+        self.book.close()
+        return self.buffer.getvalue()
+
+    def _sum(self, codes: tuple[str, ...]) -> float:
+        own = self.values
+        return sum(self.totals[c] if c in self.totals else own.get(c) or 0 for c in codes)
+
+    def _sheet(self, sg: SheetGrid) -> None:
+        ws = self.book.add_worksheet(sg.name)
+        ws.hide_gridlines(2)
+        for i, width in enumerate(sg.col_widths):
+            ws.set_column(i, i, width)
+        for row, height in sorted(sg.row_heights.items()):
+            ws.set_row(row, height)
+        for span in sg.labels:
+            role = span.role
+            if role == "row" and span.row != span.last_row:
+                role = "group"
+            fmt = self.fmt[role]
+            if span.merged:
+                ws.merge_range(span.row, span.col, span.last_row, span.last_col, span.text, fmt)
+            else:
+                ws.write_string(span.row, span.col, span.text, fmt)
+        fields = {f.code: f for f in self.edition.cover.fields}
+        by_rule: dict[tuple[str, str], list[Place]] = {}
+        for code, place in sg.cells.items():
+            cell = self.edition.cells[code]
+            if cell.kind == "total":
+                fmt = self.fmt["total"]
+            else:
+                fmt = self.fmt["input_text" if cell.value in ("text", "choice") else "input"]
+            if place.last_col != place.col:
+                ws.merge_range(place.row, place.col, place.row, place.last_col, "", fmt)
+            if cell.kind == "total":
+                ws.write_formula(place.row, place.col, self.grid.formula(code), fmt, _num(self.totals[code]))
+                continue
+            value = self.values.get(code)
+            if value is None or value == "":
+                ws.write_blank(place.row, place.col, None, fmt)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(place.row, place.col, value, fmt)
+            else:
+                ws.write_string(place.row, place.col, str(value), fmt)
+            by_rule.setdefault((cell.value, code if code in fields else ""), []).append(place)
+        # one validation per kind of input: a short sqref list instead of one rule per cell
+        for (kind, field_code), places in sorted(by_rule.items()):
+            options = _validation(kind, fields.get(field_code), self.edition)
+            options["multi_range"] = " ".join(a1(p.row, p.col) for p in places)
+            ws.data_validation(places[0].row, places[0].col, places[0].row, places[0].col, options)
+        for check in sg.checks:
+            p, eq = check.place, check.equation
+            result = CHECK_OK if self._sum(eq.lhs) == self._sum(eq.rhs) else CHECK_BROKEN
+            if p.last_col != p.col:
+                ws.merge_range(p.row, p.col, p.row, p.last_col, "", self.fmt["check"])
+            ws.write_formula(p.row, p.col, self.grid.check_formula(eq), self.fmt["check"], result)
+        if sg.checks:
+            row = sg.checks[0].place.row
+            first, last = min(c.place.col for c in sg.checks), max(c.place.last_col for c in sg.checks)
+            for criteria, fmt in ((CHECK_BROKEN, "broken"), (CHECK_OK, "ok")):
+                ws.conditional_format(
+                    row,
+                    first,
+                    row,
+                    last,
+                    {"type": "cell", "criteria": "==", "value": f'"{criteria}"', "format": self.fmt[fmt]},
+                )
+        ws.protect("", {"format_columns": True, "format_rows": True})
+        ws.set_paper(9)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        ws.fit_to_pages(1, 0)
+        if sg.table:
+            ws.set_landscape()
+        # the printout is the official form alone; the live checks are for the screen
+        ws.print_area(0, 0, sg.last_print_row, sg.width - 1)
+        if sg.header_rows:
+            ws.repeat_rows(*sg.header_rows)
+        if sg.freeze:
+            ws.freeze_panes(*sg.freeze)
+        if not sg.table:
+            ws.activate()
+            ws.set_first_sheet()
+
+
+def _num(value: float) -> float:
+    return int(value) if float(value).is_integer() else value
+
+
+def render(edition: str = "2021", values: Values | None = None) -> bytes:
+    """The workbook as bytes: blank when `values` is None, else filled with the given cell values by code."""
+    return _Writer(grid_for(edition), values or {}).write()
+
+
+def write_template(
+    path: Path, edition: str = "2021", values: Values | None = None, *, overwrite: bool = False
+) -> None:
+    write_atomically(path, render(edition, values), overwrite=overwrite)

@@ -1,0 +1,115 @@
+"""A real LibreOffice recalculates templates filled by openpyxl; its results must equal govxl's arithmetic,
+and the template's protection, validation, merges and names must survive its round trip."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from govxl.grid import CHECK_BROKEN, CHECK_OK, grid_for
+from govxl.spec import Edition, compute_totals, load_edition
+from govxl.template import render
+from tests.conftest import Recalc
+from tests.test_template import editable_cells, validated_cells
+
+pytestmark = pytest.mark.soffice
+
+FILLS = 24
+
+
+def random_fill(ed: Edition, rng: random.Random, consistent: bool) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for code in ed.input_codes:
+        cell = ed.cells[code]
+        if cell.value == "amount":
+            values[code] = round(rng.uniform(0, 500), 4)
+        else:
+            values[code] = rng.choice([0, 0, 1, 2, 3, 7, 12, 250])
+    if consistent:
+        # choose 二 and 四, then set 一 so that 一 + 二 = （七）+ 四 in every applicant column
+        for eq in ed.equations:
+            if eq.rule != "R3.1" or ed.cells[eq.lhs[0]].kind != "input":
+                continue
+            new, carried = eq.lhs
+            done, forward = eq.rhs
+            outcome = compute_totals(ed, values)[done]
+            values[carried] = rng.randint(0, int(outcome))
+            values[new] = outcome + values[forward] - values[carried]
+    return values
+
+
+def fill_with_openpyxl(path: Path, values: dict[str, float]) -> None:
+    grid = grid_for("2021")
+    wb = openpyxl.load_workbook(io.BytesIO(render("2021")))
+    for code, value in values.items():
+        wb[grid.sheet_of(code).name][grid.address(code)] = value
+    wb.save(path)
+
+
+def expected_checks(ed: Edition, values: dict[str, float]) -> dict[tuple[str, int], str]:
+    totals = compute_totals(ed, values)
+    grid = grid_for(ed.edition)
+    out = {}
+    for sg in grid.sheets:
+        for check in sg.checks:
+            eq = check.equation
+
+            def side(codes: tuple[str, ...]) -> float:
+                return sum(totals[c] if c in totals else values.get(c, 0) for c in codes)
+
+            ok = abs(side(eq.lhs) - side(eq.rhs)) < 1e-9
+            out[(sg.name, check.place.row, check.place.col)] = CHECK_OK if ok else CHECK_BROKEN
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory: pytest.TempPathFactory, recalc: Recalc) -> list[tuple[dict, Path]]:
+    ed = load_edition("2021")
+    rng = random.Random(20211)
+    src = tmp_path_factory.mktemp("filled")
+    fills = []
+    for i in range(FILLS):
+        values = random_fill(ed, rng, consistent=i % 2 == 0)
+        path = src / f"fill{i:02d}.xlsx"
+        fill_with_openpyxl(path, values)
+        fills.append((values, path))
+    out = recalc([p for _, p in fills], tmp_path_factory.mktemp("recalculated"))
+    return [(values, o) for (values, _), o in zip(fills, out, strict=True)]
+
+
+def test_libreoffice_totals_and_checks_equal_python(recalculated: list[tuple[dict, Path]]) -> None:
+    ed = load_edition("2021")
+    grid = grid_for("2021")
+    broken_fills = 0
+    for values, path in recalculated:
+        wb = openpyxl.load_workbook(path, data_only=True)
+        for code, total in compute_totals(ed, values).items():
+            got = wb[grid.sheet_of(code).name][grid.address(code)].value
+            assert got == pytest.approx(total, abs=1e-9), (path.name, code)
+        expected = expected_checks(ed, values)
+        for (sheet, row, col), want in expected.items():
+            assert wb[sheet].cell(row + 1, col + 1).value == want, (path.name, sheet, row, col)
+        broken_fills += CHECK_BROKEN in expected.values()
+    # the random half breaks the identity, the consistent half keeps it
+    assert broken_fills >= FILLS // 2 - 1
+    assert broken_fills < FILLS
+
+
+def test_structure_survives_libreoffice_round_trip(recalculated: list[tuple[dict, Path]]) -> None:
+    original = openpyxl.load_workbook(io.BytesIO(render("2021")))
+    _, path = recalculated[0]
+    after = openpyxl.load_workbook(path)
+    assert after.sheetnames == original.sheetnames
+    for name in original.sheetnames:
+        a, b = original[name], after[name]
+        assert b.protection.sheet, name
+        assert editable_cells(b) == editable_cells(a), name
+        assert set(validated_cells(b)) >= set(validated_cells(a)), name
+        assert {str(r) for r in b.merged_cells.ranges} == {str(r) for r in a.merged_cells.ranges}, name
+    before = {n: list(d.destinations) for n, d in original.defined_names.items()}
+    kept = {n: list(d.destinations) for n, d in after.defined_names.items() if n.startswith("gx_")}
+    assert kept == before
