@@ -59,16 +59,24 @@ def template(output: Path, edition: str, agency: str | None, year: int | None, f
 
 @cli.command()
 @EDITION
-@FORMAT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="输出格式（markdown 即 docs/ 中的编码表）。",
+)
 def cells(edition: str, fmt: str) -> None:
     """列出单元格编码表：每个填写格和合计格的编码、位置、标签和公式。"""
-    from govxl.cells import cell_map, render_text
+    from govxl.cells import cell_map, render_markdown, render_text
 
-    rows = cell_map(edition)
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(cell_map(edition), ensure_ascii=False, indent=1))
+    elif fmt == "markdown":
+        click.echo(render_markdown(edition), nl=False)
     else:
-        click.echo(render_text(rows))
+        click.echo(render_text(cell_map(edition)))
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

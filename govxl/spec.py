@@ -204,7 +204,8 @@ class _Loader:
         code = self.get(raw, "code", where, str, "")
         label = self.get(raw, "label", where, str, "")
         where = f"{where} {label or code!r}"
-        if not label and not allow_blank:
+        # only the one unlabelled row of a table without row labels (table 四) may lack both label and code
+        if not label and (code or not allow_blank):
             raise self.fail(where, "标签为空")
         if (code and not code.replace("_", "").isalnum()) or not code.isascii():
             raise self.fail(where, f"编码 {code!r} 只能含 ASCII 字母、数字和下划线")

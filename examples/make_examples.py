@@ -1,0 +1,41 @@
+"""Build the example workbooks in examples/ from the template: `python examples/make_examples.py`.
+
+临淄区人民政府办公室 2024: the numbers of its published report (shared/corpus/002), every cell the report
+prints as 0 entered as 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govxl.spec import load_edition
+from govxl.template import write_template
+
+HERE = Path(__file__).resolve().parent
+
+LINZI_2024 = {
+    "unit": "淄博市临淄区人民政府办公室",
+    "year": 2024,
+    "level": "政府部门及其他机关",
+    "t2_norm_made": 1,
+    "t2_norm_repealed": 6,
+    "t2_norm_valid": 9,
+    "t3_new_np": 12,
+    "t3_carried_np": 2,
+    "t3_open_np": 5,
+    "t3_partial_np": 6,
+    "t3_unable_nohold_np": 3,
+}
+
+
+def linzi_values() -> dict[str, object]:
+    values: dict[str, object] = dict.fromkeys(load_edition("2021").input_codes, 0)
+    values.update(LINZI_2024)
+    return values
+
+
+def main() -> None:
+    write_template(HERE / "linzi_gov_office_2024.xlsx", "2021", linzi_values(), overwrite=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Generated documentation and examples must match what the code produces now."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from govxl.cells import render_markdown
+from govxl.template import render
+from tests.conftest import ROOT
+
+
+def test_cell_reference_is_current() -> None:
+    doc = (ROOT / "docs" / "cells-2021.md").read_text(encoding="utf-8")
+    assert doc == render_markdown("2021"), "docs/cells-2021.md is stale: govxl cells --format markdown > it"
+
+
+def test_example_workbook_is_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_examples", ROOT / "examples" / "make_examples.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    stored = (ROOT / "examples" / "linzi_gov_office_2024.xlsx").read_bytes()
+    assert stored == render("2021", module.linzi_values()), "run python examples/make_examples.py"
+
+
+def test_example_holds_the_published_numbers() -> None:
+    """Numbers transcribed by hand from corpus/002 (临淄区人民政府办公室 2024)."""
+    wb = openpyxl.load_workbook(ROOT / "examples" / "linzi_gov_office_2024.xlsx", data_only=True)
+    t2 = wb["二、主动公开政府信息情况"]
+    assert [[t2.cell(r, c).value for c in (2, 3, 4)] for r in (4, 5)] == [[0, 0, 0], [1, 6, 9]]
+    assert [t2[a].value for a in ("B8", "B11", "B12", "B15")] == [0, 0, 0, 0]
+    t3 = wb["三、收到和处理政府信息公开申请情况"]
+    rows = {r: [t3.cell(r, c).value for c in range(4, 11)] for r in range(5, 30)}
+    assert rows[5] == [12, 0, 0, 0, 0, 0, 12]
+    assert rows[6] == [2, 0, 0, 0, 0, 0, 2]
+    assert rows[7] == [5, 0, 0, 0, 0, 0, 5]
+    assert rows[8] == [6, 0, 0, 0, 0, 0, 6]
+    assert rows[17] == [3, 0, 0, 0, 0, 0, 3]
+    assert rows[28] == [14, 0, 0, 0, 0, 0, 14]
+    assert rows[29] == [0] * 7
+    assert sum(v for r in (9, 10, 11, 12, 13, 14, 15, 16) for v in rows[r]) == 0
+    t4 = wb["四、政府信息公开行政复议、行政诉讼情况"]
+    assert [t4.cell(5, c).value for c in range(1, 16)] == [0] * 15
+    assert wb["封面"]["B3"].value == "淄博市临淄区人民政府办公室"
+
+
+def test_example_is_a_filled_template() -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(render("2021")))
+    example = openpyxl.load_workbook(ROOT / "examples" / "linzi_gov_office_2024.xlsx")
+    assert example.sheetnames == wb.sheetnames
