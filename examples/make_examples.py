@@ -16,6 +16,8 @@ LINZI_2024 = {
     "unit": "淄博市临淄区人民政府办公室",
     "year": 2024,
     "level": "政府部门及其他机关",
+    "contact": "临淄区人民政府办公室",
+    "phone": "0533-7212036",
     "t2_norm_made": 1,
     "t2_norm_repealed": 6,
     "t2_norm_valid": 9,

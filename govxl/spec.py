@@ -30,6 +30,7 @@ class Node:
     sum: tuple[str, ...] = ()
     rule: str = ""
     value: str = ""
+    rule_making: bool = False  # a row only agencies with 规章-making power may fill with non-zero
 
     def leaves(self) -> tuple[Node, ...]:
         if not self.children:
@@ -78,6 +79,7 @@ class Cell:
     parts: tuple[str, ...] = ()  # for a total: the cell codes its formula sums
     row: str = ""
     column: str = ""
+    rule_making: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Equation:
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
     column: str = ""  # the leaf column the equation runs down, for identities checked per column
+    op: Literal["=", "<=", ">="] = "="
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -103,6 +106,7 @@ class Identity:
     rhs: tuple[str, ...]
     caption: str
     for_each_column: bool
+    op: Literal["=", "<=", ">="] = "="
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,8 @@ class Table:
     identities: tuple[Identity, ...]
     live_checks: tuple[str, ...]
     live_check_caption: str
+    value_rule: str = ""  # the rule a bad number in this table breaks
+    hints: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (info rule, cells) shown when a cell is non-zero
 
     @property
     def label_depth(self) -> int:
@@ -134,6 +140,7 @@ class CoverField:
     hint: str
     choices: tuple[str, ...] = ()
     max_length: int = 0
+    rule_making: tuple[str, ...] = ()  # for the agency-level choice: the levels with 规章-making power
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,18 @@ class Edition:
     tables: tuple[Table, ...]
     cells: dict[str, Cell] = field(repr=False)
     equations: tuple[Equation, ...] = field(repr=False)
+
+    @property
+    def rule_making_cells(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.cells.values() if c.rule_making)
+
+    @property
+    def rule_making_levels(self) -> tuple[str, tuple[str, ...]]:
+        """(cover field code, levels with 规章-making power)."""
+        for f in self.cover.fields:
+            if f.rule_making:
+                return f.code, f.rule_making
+        return "", ()
 
     def table(self, code: str) -> Table:
         return next(t for t in self.tables if t.code == code)
@@ -220,6 +239,7 @@ class _Loader:
             sum=tuple(self.get(raw, "sum", where, list, [])),
             rule=self.get(raw, "rule", where, str, ""),
             value=value,
+            rule_making=self.get(raw, "rule_making", where, bool, False),
         )
         if node.sum and children:
             raise self.fail(where, "合计项不能再有下级")
@@ -273,6 +293,7 @@ class _Loader:
                     hint=self.get(f, "hint", where, str, ""),
                     choices=choices,
                     max_length=self.get(f, "max_length", where, int, 0),
+                    rule_making=tuple(self.get(f, "rule_making", where, list, [])),
                 )
             )
         cover = Cover(
@@ -337,6 +358,14 @@ class _Loader:
             identities=(),
             live_checks=tuple(self.get(raw, "live_checks", where, list, [])),
             live_check_caption=self.get(raw, "live_check_caption", where, str, ""),
+            value_rule=self.get(raw, "value_rule", where, str),
+            hints=tuple(
+                (
+                    self.get(h, "rule", where, str),
+                    tuple(cell_code(tcode, "", c) for c in self.get(h, "when_nonzero", where, list)),
+                )
+                for h in self.get(raw, "hints", where, list, [])
+            ),
         )
         if len(table.label_widths) != table.label_depth:
             raise self.fail(where, f"label_widths 应有 {table.label_depth} 项")
@@ -349,10 +378,17 @@ class _Loader:
                 rhs=tuple(self.get(iraw, "rhs", iwhere, list)),
                 caption=self.get(iraw, "caption", iwhere, str, ""),
                 for_each_column=self.get(iraw, "for_each_column", iwhere, bool, False),
+                op=self.get(iraw, "op", iwhere, str, "="),
             )
+            if ident.op not in ("=", "<=", ">="):
+                raise self.fail(iwhere, f"未知的比较符 {ident.op!r}")
             identities.append(ident)
             equations.extend(self.identity_equations(table, ident, iwhere))
         table = Table(**{**table.__dict__, "identities": tuple(identities)})
+        for rule, hint_cells in table.hints:
+            for code in hint_cells:
+                if code not in cells:
+                    raise self.fail(where, f"提示规则 {rule} 引用了不存在的单元格 {code!r}")
         rules = {e.rule for e in equations if e.table == tcode}
         for rule in table.live_checks:
             if rule not in rules:
@@ -395,6 +431,7 @@ class _Loader:
                     parts=parts,
                     row=r.code,
                     column=c.code,
+                    rule_making=r.rule_making,
                 )
                 if col_parts:
                     rhs = tuple(cell_code(tcode, r.code, p.code) for p in col_parts)
@@ -422,6 +459,7 @@ class _Loader:
                         tuple(cell_code(table.code, r.code, c.code) for r in lhs),
                         tuple(cell_code(table.code, r.code, c.code) for r in rhs),
                         column=c.code,
+                        op=ident.op,
                     )
                 )
             return out

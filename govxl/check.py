@@ -1,0 +1,176 @@
+"""Check filled workbooks: read each, validate all of them in one pass, turn failures into findings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from govxl.errors import GovxlError
+from govxl.findings import CellRef, FileReport, Finding, Severity
+from govxl.grid import Grid, grid_for
+from govxl.reader import Filing, read_filing
+from govxl.rules import finding
+from govxl.schema import Failure, build_frame, validate
+from govxl.spec import Equation
+from govxl.values import show
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def read_all(paths: Sequence[Path], edition: str | None = None) -> tuple[list[Filing | None], list[str]]:
+    filings: list[Filing | None] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            filings.append(read_filing(path, edition))
+            problems.append("")
+        except GovxlError as exc:
+            filings.append(None)
+            problems.append(exc.message)
+    return filings, problems
+
+
+def table_findings(filings: Sequence[Filing]) -> list[list[Finding]]:
+    """The schema's findings for each filing, validated together (one pass per edition)."""
+    out: list[list[Finding]] = [[] for _ in filings]
+    by_edition: dict[str, list[int]] = {}
+    for i, f in enumerate(filings):
+        by_edition.setdefault(f.edition, []).append(i)
+    for edition, positions in by_edition.items():
+        group = [filings[i] for i in positions]
+        frame = build_frame(grid_for(edition).edition, group)
+        for failure in validate(edition, frame):
+            i = positions[failure.row]
+            out[i].extend(_to_findings(grid_for(edition), filings[i], frame.iloc[failure.row], failure))
+    return out
+
+
+def check_paths(paths: Sequence[Path], edition: str | None = None) -> list[FileReport]:
+    filings, problems = read_all(paths, edition)
+    readable = [f for f in filings if f is not None]
+    found = iter(table_findings(readable))
+    reports = []
+    for path, filing, problem in zip(paths, filings, problems, strict=True):
+        if filing is None:
+            reports.append(FileReport(str(path), unreadable=problem))
+            continue
+        findings = _explain(filing, filing.findings + next(found))
+        reports.append(FileReport(str(path), filing.edition, filing.unit, filing.year, _sorted(filing, findings)))
+    return reports
+
+
+def check(path: str | Path, edition: str | None = None) -> FileReport:
+    """Check one workbook (Python API). Raises GovxlError when the file cannot be read at all."""
+    report = check_paths([Path(path)], edition)[0]
+    if report.unreadable:
+        raise GovxlError(report.unreadable)
+    return report
+
+
+# --- failures -> findings -----------------------------------------------------------------------------
+
+
+def _ref(grid: Grid, filing: Filing, code: str) -> CellRef:
+    return filing.located.get(code) or CellRef(grid.sheet_of(code).name, grid.address(code), code)
+
+
+def _inputs_behind(grid: Grid, codes: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for code in codes:
+        cell = grid.edition.cells[code]
+        if cell.kind == "total":
+            out.extend(_inputs_behind(grid, cell.parts))
+        else:
+            out.append(code)
+    return out
+
+
+def _where(grid: Grid, eq: Equation) -> str:
+    """How a person names the place an equation runs along: 自然人列, （一）予以公开行, 行政复议."""
+    cells = grid.edition.cells
+    anchor = cells[eq.lhs[0]]
+    if eq.kind == "identity" or (eq.kind == "total" and cells[eq.rhs[0]].column == anchor.column):
+        return f"{anchor.col_labels[-1]}列"
+    if anchor.row_labels:
+        return f"{anchor.row_labels[-1]}行"
+    return anchor.col_labels[-2] if len(anchor.col_labels) > 1 else anchor.col_labels[-1]
+
+
+def _to_findings(grid: Grid, filing: Filing, row: object, failure: Failure) -> list[Finding]:
+    ed = grid.edition
+
+    def value(code: str) -> float:
+        return float(row[code])  # type: ignore[index]
+
+    rule = failure.rule
+    if failure.key:
+        eq = ed.equations[int(failure.key)]
+        lhs = sum(value(c) for c in eq.lhs)
+        rhs = sum(value(c) for c in eq.rhs)
+        direct = list(dict.fromkeys(eq.cells))
+        behind = [c for c in _inputs_behind(grid, direct) if c not in direct]
+        cells = tuple(_ref(grid, filing, c) for c in direct + list(dict.fromkeys(behind)))
+        if eq.kind == "total":  # the total is what is wrong: expected is the sum of its parts
+            expected, actual = rhs, lhs
+        else:
+            expected, actual = None, None
+        return [
+            finding(rule, cells, expected=_num(expected), actual=_num(actual), where=_where(grid, eq),
+                    lhs=show(lhs), rhs=show(rhs), diff=show(abs(lhs - rhs)))
+        ]
+    out = []
+    for code in failure.columns:
+        ref = _ref(grid, filing, code)
+        if rule == "S2":
+            typed = filing.typed_totals.get(code)
+            if typed is None:
+                actual = "被改动的公式"
+            elif math.isnan(typed):
+                actual = "非数字的内容"
+            else:
+                actual = f"手填数字 {show(typed)}"
+            out.append(finding(rule, (ref,), expected=grid.formula(code), actual=actual))
+        elif rule == "S3":
+            out.append(finding(rule, (ref,), expected=_num(value(code)), actual=_num(filing.cached[code])))
+        elif rule in ("R2.2", "R2.2U"):
+            out.append(finding(rule, (ref,), expected=0, actual=_num(value(code)), level=filing.cover.get("level")))
+        elif ed.cells[code].kind == "input" and rule == ed.table(ed.cells[code].table).value_rule:
+            v = value(code)
+            reason = "不能为负数" if v < 0 else "应为整数"
+            out.append(finding(rule, (ref,), actual=_num(v), raw=show(v), reason=reason))
+        else:
+            out.append(finding(rule, (ref,), actual=_num(value(code))))
+    return out
+
+
+def _num(value: float | None) -> float | int | None:
+    if value is None or math.isnan(value):
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _explain(filing: Filing, findings: list[Finding]) -> list[Finding]:
+    """Warnings the office explained in its 校验结果 sheet are kept, marked explained; errors cannot be."""
+    if not filing.explanations:
+        return findings
+    out = []
+    for f in findings:
+        note = filing.explanations.get(f.key, "")
+        if note and f.severity is Severity.WARNING:
+            f = Finding(f.rule, f.severity, f.message, f.cells, f.expected, f.actual, f.source, note)
+        out.append(f)
+    return out
+
+
+def _sorted(filing: Filing, findings: list[Finding]) -> list[Finding]:
+    grid = grid_for(filing.edition)
+    order = {s.name: i for i, s in enumerate(grid.sheets)}
+
+    def key(f: Finding) -> tuple[int, int, int, int]:
+        a = f.anchor
+        pos = grid.where.get(a.code) if a and a.code else None
+        place = (pos[1].row, pos[1].col) if pos else (-1, -1)
+        return (_SEVERITY_ORDER[f.severity], order.get(a.sheet, -1) if a else -1, *place)
+
+    return sorted(findings, key=key)

@@ -1,0 +1,326 @@
+"""A filled workbook -> Filing: every cell by code (value, raw text, formula, cached total), the cover, the
+template's identity, and the findings that only the raw cells can show (blank, text, structure).
+
+Inputs are read into memory once and never opened for writing. Anything that makes the tables unreadable
+raises GovxlError naming the file; everything else becomes a finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govxl.errors import GovxlError
+from govxl.findings import CellRef, Finding
+from govxl.grid import NAME_PREFIX, Grid, SheetGrid, a1, grid_for
+from govxl.rules import finding
+from govxl.spec import NUMERIC_KINDS, Edition, available_editions
+from govxl.template import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION
+from govxl.values import parse_number, show
+
+CORRECTIONS_SHEET = "校验结果"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass
+class Filing:
+    """One unit's workbook as read: numbers by code, and what the raw cells showed."""
+
+    path: Path
+    edition: str
+    sha256: str
+    properties: dict[str, str]
+    cover: dict[str, Any]
+    inputs: dict[str, float]  # blank -> 0.0 (reported), unusable -> nan
+    typed_totals: dict[str, float]  # totals whose formula was replaced by a number (nan if not a number)
+    formulas_ok: dict[str, bool]
+    cached: dict[str, float]  # the totals' stored results; nan where none was stored
+    findings: list[Finding] = field(default_factory=list)
+    explanations: dict[tuple[str, str], str] = field(default_factory=dict)
+    located: dict[str, CellRef] = field(default_factory=dict)  # where each code was actually read
+
+    @property
+    def unit(self) -> str:
+        return str(self.cover.get("unit") or "")
+
+    @property
+    def year(self) -> int | None:
+        year = self.cover.get("year")
+        return year if isinstance(year, int) else None
+
+
+def load_bytes(path: Path) -> bytes:
+    """The file's bytes, after the checks that tell a user what kind of wrong file it is."""
+    if not path.exists():
+        raise GovxlError(f"{path}：文件不存在")
+    if path.is_dir():
+        raise GovxlError(f"{path}：这是一个文件夹，不是 .xlsx 工作簿")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise GovxlError(f"{path}：文件过大（{size // 1024 // 1024} MB），不像年度报告填报表")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GovxlError(f"{path}：无法读取（{exc.strerror or exc}）") from None
+    if not data:
+        raise GovxlError(f"{path}：文件是空的")
+    if data.startswith(_OLE2):
+        if _ENCRYPTED in data:
+            raise GovxlError(f"{path}：工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx 再校验")
+        raise GovxlError(f"{path}：这是旧版 .xls 或 WPS .et 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再校验")
+    if not data.startswith(b"PK"):
+        raise GovxlError(f"{path}：不是 .xlsx 工作簿（文件内容不是 Excel 格式）")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise GovxlError(f"{path}：文件已损坏，无法作为 .xlsx 打开") from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise GovxlError(f"{path}：不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他格式的压缩文件")
+    unzipped = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if unzipped > MAX_UNZIPPED_BYTES or (unzipped > 10 * 1024 * 1024 and unzipped / packed > MAX_RATIO):
+        raise GovxlError(f"{path}：解压后达 {unzipped // 1024 // 1024} MB，疑似压缩炸弹，拒绝读取")
+    return data
+
+
+def _open(path: Path, data: bytes, data_only: bool) -> Any:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel/WPS extensions it does not keep; they do not matter for reading
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+    except Exception as exc:
+        raise GovxlError(f"{path}：文件已损坏，无法读取（{type(exc).__name__}）") from None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _norm_formula(text: str) -> str:
+    return re.sub(r"[\s$]", "", text).upper().lstrip("=")
+
+
+def read_filing(path: Path, edition: str | None = None) -> Filing:
+    data = load_bytes(path)
+    book = _open(path, data, data_only=False)
+    cached_book = _open(path, data, data_only=True)
+    props = {p.name: str(p.value) for p in book.custom_doc_props.props}
+    findings: list[Finding] = []
+    ed_code = edition or props.get(PROP_EDITION) or ""
+    if ed_code not in available_editions():
+        ed_code = "2021"
+    grid = grid_for(ed_code)
+    ed = grid.edition
+    if PROP_EDITION not in props:
+        findings.append(finding("M1"))
+    elif props.get(PROP_FINGERPRINT) != grid.fingerprint():
+        findings.append(
+            finding("M2", expected=ed.version, actual=props.get(PROP_VERSION, "未知"), edition=ed.edition)
+        )
+    sheets = _resolve_sheets(path, book, grid, findings)
+    names = _defined_names(book)
+    filing = Filing(
+        path=path,
+        edition=ed_code,
+        sha256=hashlib.sha256(data).hexdigest(),
+        properties=props,
+        cover={},
+        inputs={},
+        typed_totals={},
+        formulas_ok={},
+        cached={},
+        findings=findings,
+    )
+    for sg in grid.sheets:
+        actual = sheets.get(sg.name)
+        if actual is None:
+            for code in sg.cells:
+                _missing(filing, ed, code)
+            continue
+        ws, cws = book[actual], cached_book[actual]
+        moved = _locate(filing, grid, sg, actual, names)
+        if not moved:
+            _check_labels(filing, sg, ws, actual)
+        for code in sg.cells:
+            _read_cell(filing, grid, code, ws, cws)
+    if CORRECTIONS_SHEET in book.sheetnames:
+        filing.explanations = read_explanations(cached_book[CORRECTIONS_SHEET])
+    return filing
+
+
+def _resolve_sheets(path: Path, book: Any, grid: Grid, findings: list[Finding]) -> dict[str, str]:
+    """Spec sheet name -> the workbook's sheet holding it (found by name, else by its heading)."""
+    out: dict[str, str] = {}
+    unclaimed = [n for n in book.sheetnames if n not in {s.name for s in grid.sheets} and n != CORRECTIONS_SHEET]
+    for sg in grid.sheets:
+        if sg.name in book.sheetnames:
+            out[sg.name] = sg.name
+            continue
+        heading = sg.labels[0].text
+        for name in unclaimed:
+            if _text(book[name]["A1"].value) == heading:
+                out[sg.name] = name
+                unclaimed.remove(name)
+                findings.append(finding("S1.2", (CellRef(name, ""),), actual=name, sheet=sg.name))
+                break
+        else:
+            findings.append(finding("S1.1", (CellRef(sg.name, ""),), sheet=sg.name))
+    if not any(sg.table and sg.name in out for sg in grid.sheets):
+        expected = "、".join(f"“{sg.name}”" for sg in grid.sheets if sg.table)
+        raise GovxlError(
+            f"{path}：找不到年度报告的表格。应有工作表 {expected}（由 govxl template 生成的填报表），"
+            f"而此文件的工作表是：{'、'.join(book.sheetnames)}"
+        )
+    return out
+
+
+def _defined_names(book: Any) -> dict[str, tuple[str, str]]:
+    out = {}
+    for name, dn in book.defined_names.items():
+        if not name.startswith(NAME_PREFIX):
+            continue
+        try:
+            dest = list(dn.destinations)
+        except Exception:  # a name whose target was deleted (#REF!)
+            continue
+        if len(dest) == 1:
+            out[name[len(NAME_PREFIX) :]] = (dest[0][0], dest[0][1].replace("$", ""))
+    return out
+
+
+def _locate(filing: Filing, grid: Grid, sg: SheetGrid, actual: str, names: dict[str, tuple[str, str]]) -> bool:
+    """Where each code of the sheet is: at its defined name when that still points into this sheet (rows
+    inserted by the user carry the names with them), else at the spec's address. True if anything moved."""
+    moved = False
+    for code in sg.cells:
+        spec_cell = grid.address(code)
+        sheet, cell = names.get(code, (actual, spec_cell))
+        if sheet != actual:
+            cell = spec_cell
+        if cell != spec_cell and not moved:
+            moved = True
+            filing.findings.append(
+                finding("S1.3", (CellRef(actual, cell, code),), expected=spec_cell, actual=cell)
+            )
+        filing.located[code] = CellRef(actual, cell, code)
+    return moved
+
+
+def _check_labels(filing: Filing, sg: SheetGrid, ws: Any, actual: str) -> None:
+    for span in sg.labels:
+        if span.role in ("hint", "note", "caption"):
+            continue
+        got = _text(ws.cell(span.row + 1, span.col + 1).value)
+        if got != span.text:
+            ref = CellRef(actual, a1(span.row, span.col))
+            filing.findings.append(finding("S1", (ref,), expected=span.text, actual=got or "（空）"))
+
+
+def _missing(filing: Filing, ed: Edition, code: str) -> None:
+    cell = ed.cells[code]
+    if cell.kind == "input":
+        if cell.table:
+            filing.inputs[code] = math.nan
+        else:
+            filing.cover[code] = None
+    else:
+        filing.formulas_ok[code] = True
+        filing.cached[code] = math.nan
+
+
+def _read_cell(filing: Filing, grid: Grid, code: str, ws: Any, cws: Any) -> None:
+    ed = grid.edition
+    cell = ed.cells[code]
+    ref = filing.located[code]
+    raw = ws[ref.cell].value
+    cached = cws[ref.cell].value
+    is_formula = isinstance(raw, str) and raw.startswith("=") or type(raw).__name__.endswith("Formula")
+    if not cell.table:
+        _read_cover(filing, ed, code, cached if is_formula else raw, ref)
+        return
+    if cell.kind == "total":
+        number = parse_number(cached)
+        filing.cached[code] = number.number if number.number is not None else math.nan
+        if is_formula:
+            filing.formulas_ok[code] = _norm_formula(str(raw)) == _norm_formula(grid.formula(code))
+        else:
+            filing.formulas_ok[code] = False
+            typed = parse_number(raw)
+            filing.typed_totals[code] = typed.number if typed.number is not None else math.nan
+        return
+    kind = cell.value if cell.value in NUMERIC_KINDS else "count"
+    value_rule = ed.table(cell.table).value_rule
+    if is_formula:
+        filing.inputs[code] = math.nan
+        filing.findings.append(finding(value_rule, (ref,), actual=str(raw), raw=str(raw), reason="填写格不能含公式"))
+        return
+    parsed = parse_number(raw, kind)
+    if parsed.status == "blank":
+        filing.inputs[code] = 0.0
+        filing.findings.append(finding("B1", (ref,), expected=0, actual=None))
+    elif parsed.status == "bad":
+        filing.inputs[code] = math.nan
+        filing.findings.append(finding(value_rule, (ref,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason))
+    else:
+        assert parsed.number is not None
+        filing.inputs[code] = parsed.number
+        if parsed.status == "converted":
+            filing.findings.append(
+                finding("T1", (ref,), expected=parsed.number, actual=show(parsed.number), raw=parsed.raw)
+            )
+
+
+def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) -> None:
+    field_ = next(f for f in ed.cover.fields if f.code == code)
+    if raw is None or _text(raw) == "":
+        filing.cover[code] = None
+        filing.findings.append(finding("C1", (ref,), label=field_.label))
+        return
+    if field_.type != "year":
+        filing.cover[code] = _text(raw)
+        return
+    parsed = parse_number(raw)
+    year = parsed.number
+    if year is None or not float(year).is_integer() or not 1900 < year < 2200:
+        filing.cover[code] = None
+        filing.findings.append(finding("C2", (ref,), actual=_text(raw), raw=_text(raw)))
+        return
+    filing.cover[code] = int(year)
+    if not ed.fits_year(int(year)):
+        last = f"{ed.last_year}年度" if ed.last_year else ""
+        years = f"{ed.first_year}年度" + (f"至{last}" if last else "起")
+        filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=years))
+
+
+def read_explanations(ws: Any) -> dict[tuple[str, str], str]:
+    """The office's 说明 in a 校验结果 sheet, keyed by (rule, sheet!cell)."""
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows:
+        return {}
+    header = [_text(h) for h in rows[0]]
+    try:
+        rule_col, where_col, note_col = header.index("规则"), header.index("位置"), header.index("说明")
+    except ValueError:
+        return {}
+    out = {}
+    for row in rows[1:]:
+        note = _text(row[note_col]) if note_col < len(row) else ""
+        if note:
+            out[(_text(row[rule_col]), _text(row[where_col]))] = note
+    return out

@@ -1,0 +1,73 @@
+"""What a filled cell holds, turned into a number where that is safe, with the reason where it is not."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Literal
+
+ERROR_VALUES = ("#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+_UNITS = ("人次", "万元", "件", "条", "个", "次", "项", "宗", "起", "份", "元")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+Status = Literal["ok", "blank", "converted", "bad"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    number: float | None
+    status: Status
+    raw: str = ""
+    reason: str = ""
+
+
+def parse_number(value: Any, kind: str = "count") -> Parsed:
+    """A cell's value as a number: plain numbers pass; text that is clearly a number is converted (the caller
+    reports it); anything else is `bad` with a Chinese reason. Range checks (negative, decimal) are not made
+    here: they are rules of the schema."""
+    if value is None:
+        return Parsed(None, "blank")
+    if isinstance(value, bool):
+        return Parsed(None, "bad", str(value).upper(), "是逻辑值，不是数字")
+    if isinstance(value, int | float):
+        if math.isnan(value) or math.isinf(value):
+            return Parsed(None, "bad", str(value), "不是有限的数字")
+        return Parsed(float(value), "ok", _show(value))
+    raw = str(value)
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return Parsed(None, "blank", raw)
+    if text.upper() in ERROR_VALUES:
+        return Parsed(None, "bad", raw, f"是错误值 {text.upper()}（公式出错）")
+    text = re.sub(r"\s+", "", text).replace("－", "-").replace("−", "-")
+    sign = 1.0
+    if kind == "signed" and text[:1] in ("减", "增"):
+        sign = -1.0 if text[0] == "减" else 1.0
+        text = text[1:]
+    scale = 1.0
+    for unit in _UNITS:
+        if text.endswith(unit) and len(text) > len(unit):
+            text = text[: -len(unit)]
+            if unit == "元" and kind == "amount":
+                scale = 1 / 10000  # the amount cell is in 万元
+            break
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if not _NUMBER.fullmatch(text):
+        return Parsed(None, "bad", raw, "不是数字" + ("（没有的请填0）" if text in ("-", "—", "无", "/") else ""))
+    number = sign * float(text) * scale
+    return Parsed(round(number, 10), "converted", raw)
+
+
+def _show(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def show(value: float | None) -> str:
+    """A number as an office would write it: 12, not 12.0."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "（空）"
+    return _show(value)
