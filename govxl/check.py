@@ -46,25 +46,46 @@ def table_findings(filings: Sequence[Filing]) -> list[list[Finding]]:
     return out
 
 
-def check_paths(paths: Sequence[Path], edition: str | None = None) -> list[FileReport]:
+def check_paths(
+    paths: Sequence[Path],
+    edition: str | None = None,
+    *,
+    corrections: bool = False,
+    output_dir: Path | None = None,
+) -> list[FileReport]:
+    """Check workbooks; with `corrections`, write each one's correction workbook (beside it or in
+    `output_dir`). A file that cannot be read gets a report with `unreadable` set; the others go on."""
+    from govxl.corrections import corrections_path, explanations_in, write_corrections
+
     filings, problems = read_all(paths, edition)
     readable = [f for f in filings if f is not None]
     found = iter(table_findings(readable))
     reports = []
     for path, filing, problem in zip(paths, filings, problems, strict=True):
         if filing is None:
-            reports.append(FileReport(str(path), unreadable=problem))
+            reports.append(FileReport(str(path), problem=problem))
             continue
-        findings = _explain(filing, filing.findings + next(found))
-        reports.append(FileReport(str(path), filing.edition, filing.unit, filing.year, _sorted(filing, findings)))
+        report = FileReport(str(path), filing.edition, filing.unit, filing.year)
+        findings = filing.findings + next(found)
+        target = corrections_path(path, output_dir)
+        try:
+            if corrections:  # explanations written into an earlier correction workbook count too
+                filing.explanations = {**explanations_in(target), **filing.explanations}
+            report.findings = _sorted(filing, _explain(filing, findings))
+            if corrections:
+                report.corrections = str(write_corrections(report, path, target))
+        except GovxlError as exc:
+            report.findings = _sorted(filing, _explain(filing, findings))
+            report.problem = exc.message
+        reports.append(report)
     return reports
 
 
 def check(path: str | Path, edition: str | None = None) -> FileReport:
     """Check one workbook (Python API). Raises GovxlError when the file cannot be read at all."""
     report = check_paths([Path(path)], edition)[0]
-    if report.unreadable:
-        raise GovxlError(report.unreadable)
+    if report.problem:
+        raise GovxlError(report.problem)
     return report
 
 
@@ -116,8 +137,16 @@ def _to_findings(grid: Grid, filing: Filing, row: object, failure: Failure) -> l
         else:
             expected, actual = None, None
         return [
-            finding(rule, cells, expected=_num(expected), actual=_num(actual), where=_where(grid, eq),
-                    lhs=show(lhs), rhs=show(rhs), diff=show(abs(lhs - rhs)))
+            finding(
+                rule,
+                cells,
+                expected=_num(expected),
+                actual=_num(actual),
+                where=_where(grid, eq),
+                lhs=show(lhs),
+                rhs=show(rhs),
+                diff=show(abs(lhs - rhs)),
+            )
         ]
     out = []
     for code in failure.columns:
@@ -125,16 +154,24 @@ def _to_findings(grid: Grid, filing: Filing, row: object, failure: Failure) -> l
         if rule == "S2":
             typed = filing.typed_totals.get(code)
             if typed is None:
-                actual = "被改动的公式"
+                shown = "被改动的公式"
             elif math.isnan(typed):
-                actual = "非数字的内容"
+                shown = "非数字的内容"
             else:
-                actual = f"手填数字 {show(typed)}"
-            out.append(finding(rule, (ref,), expected=grid.formula(code), actual=actual))
+                shown = f"手填数字 {show(typed)}"
+            out.append(finding(rule, (ref,), expected=grid.formula(code), actual=shown))
         elif rule == "S3":
             out.append(finding(rule, (ref,), expected=_num(value(code)), actual=_num(filing.cached[code])))
         elif rule in ("R2.2", "R2.2U"):
-            out.append(finding(rule, (ref,), expected=0, actual=_num(value(code)), level=filing.cover.get("level")))
+            out.append(
+                finding(
+                    rule,
+                    (ref,),
+                    expected=0,
+                    actual=_num(value(code)),
+                    level=filing.cover.get(ed.rule_making_levels[0]),
+                )
+            )
         elif ed.cells[code].kind == "input" and rule == ed.table(ed.cells[code].table).value_rule:
             v = value(code)
             reason = "不能为负数" if v < 0 else "应为整数"

@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 
 from govxl import __version__
-from govxl.errors import EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError
+from govxl.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError
 from govxl.spec import available_editions
 
 EDITION = click.option(
@@ -77,6 +77,75 @@ def cells(edition: str, fmt: str) -> None:
         click.echo(render_markdown(edition), nl=False)
     else:
         click.echo(render_text(cell_map(edition)))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--edition", type=click.Choice(available_editions()), help="指定表格格式版本（默认按工作簿自身判断）。"
+)
+@FORMAT
+@click.option(
+    "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="校验结果工作簿写到此文件夹。"
+)
+@click.option("--no-corrections", is_flag=True, help="不写校验结果工作簿。")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    edition: str | None,
+    fmt: str,
+    output_dir: Path | None,
+    no_corrections: bool,
+) -> None:
+    """校验填好的工作簿：指出哪里错、错在哪一格，并写出“校验结果”工作簿。
+
+    退出码：0 没有错误（可有待核实项），1 有错误，2 有文件无法读取。
+    """
+    from govxl.check import check_paths
+    from govxl.report import render_json, render_text
+
+    if output_dir is not None and not output_dir.is_dir():
+        raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
+    reports = check_paths(list(files), edition, corrections=not no_corrections, output_dir=output_dir)
+    click.echo(render_json(reports) if fmt == "json" else render_text(reports), nl=fmt == "json")
+    if any(r.problem for r in reports):
+        ctx.exit(EXIT_UNUSABLE)
+    ctx.exit(EXIT_FINDINGS if any(r.errors for r in reports) else 0)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="输出格式（markdown 即 docs/rules.md）。",
+)
+def rules(fmt: str) -> None:
+    """列出全部校验规则：编号、严重程度、说明。"""
+    from govxl.rules import CATALOGUE, render_markdown
+
+    if fmt == "markdown":
+        click.echo(render_markdown(), nl=False)
+    elif fmt == "json":
+        rows = [
+            {
+                "id": r.id,
+                "severity": r.severity.value,
+                "severity_zh": r.severity.chinese,
+                "scope": r.scope,
+                "title": r.title,
+                "message": r.template,
+                "rationale": r.rationale,
+            }
+            for r in CATALOGUE
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in CATALOGUE:
+            click.echo(f"{r.id:<6} {r.severity.chinese}  [{r.scope}] {r.title}")
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

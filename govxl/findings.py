@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # 强制: must be fixed before submission
     WARNING = "warning"  # 核实: very likely wrong; an explanation (说明) may keep it
     INFO = "info"  # 提示: guidance
@@ -80,7 +80,7 @@ class FileReport:
     unit: str = ""
     year: int | None = None
     findings: list[Finding] = field(default_factory=list)
-    unreadable: str = ""  # why the file could not be read at all (exit 2)
+    problem: str = ""  # why the file could not be read, or its output not written (exit 2)
     corrections: str = ""  # the correction workbook written for it
 
     @property
@@ -93,7 +93,7 @@ class FileReport:
 
     @property
     def valid(self) -> bool:
-        return not self.unreadable and self.errors == 0
+        return not self.problem and self.errors == 0
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -106,8 +106,8 @@ class FileReport:
             "warnings": self.warnings,
             "findings": [f.to_json() for f in self.findings],
         }
-        if self.unreadable:
-            out["unreadable"] = self.unreadable
+        if self.problem:
+            out["problem"] = self.problem
         if self.corrections:
             out["corrections"] = self.corrections
         return out

@@ -250,7 +250,7 @@ def _read_cell(filing: Filing, grid: Grid, code: str, ws: Any, cws: Any) -> None
     ref = filing.located[code]
     raw = ws[ref.cell].value
     cached = cws[ref.cell].value
-    is_formula = isinstance(raw, str) and raw.startswith("=") or type(raw).__name__.endswith("Formula")
+    is_formula = (isinstance(raw, str) and raw.startswith("=")) or type(raw).__name__.endswith("Formula")
     if not cell.table:
         _read_cover(filing, ed, code, cached if is_formula else raw, ref)
         return
@@ -268,7 +268,9 @@ def _read_cell(filing: Filing, grid: Grid, code: str, ws: Any, cws: Any) -> None
     value_rule = ed.table(cell.table).value_rule
     if is_formula:
         filing.inputs[code] = math.nan
-        filing.findings.append(finding(value_rule, (ref,), actual=str(raw), raw=str(raw), reason="填写格不能含公式"))
+        filing.findings.append(
+            finding(value_rule, (ref,), actual=str(raw), raw=str(raw), reason="填写格不能含公式")
+        )
         return
     parsed = parse_number(raw, kind)
     if parsed.status == "blank":
@@ -276,7 +278,9 @@ def _read_cell(filing: Filing, grid: Grid, code: str, ws: Any, cws: Any) -> None
         filing.findings.append(finding("B1", (ref,), expected=0, actual=None))
     elif parsed.status == "bad":
         filing.inputs[code] = math.nan
-        filing.findings.append(finding(value_rule, (ref,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason))
+        filing.findings.append(
+            finding(value_rule, (ref,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
+        )
     else:
         assert parsed.number is not None
         filing.inputs[code] = parsed.number
@@ -315,12 +319,12 @@ def read_explanations(ws: Any) -> dict[tuple[str, str], str]:
         return {}
     header = [_text(h) for h in rows[0]]
     try:
-        rule_col, where_col, note_col = header.index("规则"), header.index("位置"), header.index("说明")
+        cols = [header.index(h) for h in ("规则", "工作表", "位置", "说明")]
     except ValueError:
         return {}
     out = {}
     for row in rows[1:]:
-        note = _text(row[note_col]) if note_col < len(row) else ""
+        rule, sheet, cell, note = (_text(row[c]) if c < len(row) else "" for c in cols)
         if note:
-            out[(_text(row[rule_col]), _text(row[where_col]))] = note
+            out[(rule, f"{sheet}!{cell}" if cell else sheet)] = note
     return out

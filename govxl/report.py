@@ -1,0 +1,72 @@
+"""Check reports for people (a table per file, in Chinese) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from govxl.findings import FileReport, Severity
+from govxl.grid import display_width
+from govxl.spec import available_editions, load_edition
+
+
+def short_sheet_names() -> dict[str, str]:
+    """三、收到和处理政府信息公开申请情况 -> 表三: the long official sheet names make a table unreadable."""
+    out = {}
+    for code in available_editions():
+        ed = load_edition(code)
+        out[ed.cover.sheet] = ed.cover.sheet
+        for t in ed.tables:
+            out[t.sheet] = "表" + t.heading.split("、", 1)[0]
+    return out
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 0)
+
+
+def render_text(reports: Sequence[FileReport]) -> str:
+    short = short_sheet_names()
+    lines: list[str] = []
+    for r in reports:
+        title = r.path
+        if r.edition:
+            who = "，".join(x for x in (r.unit, f"{r.year}年度" if r.year else "") if x)
+            title += f"（{r.edition} 版{'，' + who if who else ''}）"
+        lines.append(f"== {title}")
+        if r.problem and not r.findings:
+            lines.append(f"   无法校验：{r.problem}")
+            lines.append("")
+            continue
+        if r.findings:
+            lines.append(f"   {_pad('级别', 6)}{_pad('位置', 12)}{_pad('规则', 7)}问题")
+        for f in r.findings:
+            a = f.anchor
+            where = short.get(a.sheet, a.sheet) if a else ""
+            if a and a.cell:
+                where += f"!{a.cell}"
+            note = f"（已说明：{f.explanation}）" if f.explanation else ""
+            lines.append(f"   {_pad(f.severity.chinese, 6)}{_pad(where, 12)}{_pad(f.rule, 7)}{f.message}{note}")
+        infos = sum(f.severity is Severity.INFO for f in r.findings)
+        explained = sum(bool(f.explanation) for f in r.findings)
+        verdict = "通过" if r.valid else "未通过"
+        summary = f"   {verdict}：{r.errors} 个错误（强制），{r.warnings} 个待核实"
+        if explained:
+            summary += f"（另有 {explained} 个已说明）"
+        summary += f"，{infos} 条提示"
+        lines.append(summary)
+        if r.corrections:
+            lines.append(f"   校验结果已写入：{r.corrections}")
+        if r.problem:
+            lines.append(f"   出错：{r.problem}")
+        lines.append("")
+    if len(reports) > 1:
+        ok = sum(r.valid for r in reports)
+        bad = sum(not r.valid and not r.problem for r in reports)
+        broken = sum(bool(r.problem) for r in reports)
+        lines.append(f"共校验 {len(reports)} 个文件：{ok} 个通过，{bad} 个有错误，{broken} 个无法校验")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_json(reports: Sequence[FileReport]) -> str:
+    return json.dumps({"files": [r.to_json() for r in reports]}, ensure_ascii=False, indent=1)
