@@ -1,14 +1,14 @@
 """Build the example workbooks in examples/ from the template: `python examples/make_examples.py`.
 
 临淄区人民政府办公室 2024: the numbers of its published report (shared/corpus/002), every cell the report
-prints as 0 entered as 0."""
+prints as 0 entered as 0. with_errors_2024: the same with typical mistakes, for the checking guide."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from govxl.spec import load_edition
-from govxl.template import write_template
+from govxl.workbook import write_template
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,8 +35,17 @@ def linzi_values() -> dict[str, object]:
     return values
 
 
+def with_errors_values() -> dict[str, object]:
+    """The same report with mistakes offices really make: a count typed wrong, a blank, 规章 filled in by an
+    office that cannot make 规章."""
+    values = linzi_values()
+    values.update(t3_new_np=13, t4_review_upheld=None, t2_rule_made=1)
+    return values
+
+
 def main() -> None:
     write_template(HERE / "linzi_gov_office_2024.xlsx", "2021", linzi_values(), overwrite=True)
+    write_template(HERE / "with_errors_2024.xlsx", "2021", with_errors_values(), overwrite=True)
 
 
 if __name__ == "__main__":

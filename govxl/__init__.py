@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from pathlib import Path
 from typing import Any
+
+from govxl.findings import FileReport, Finding, Severity
+
+__version__ = "0.1.0"
 
 
 def template(path: str | Path, edition: str = "2021", values: dict[str, Any] | None = None) -> Path:
     """Write the fillable workbook (blank, or filled with `values` by cell code) to `path`."""
-    from govxl.template import write_template
+    from govxl.workbook import write_template
 
     out = Path(path)
     write_template(out, edition, values, overwrite=True)
     return out
 
 
-__all__ = ["__version__", "template"]
+def check(path: str | Path, edition: str | None = None) -> FileReport:
+    """Check one filled workbook; the report lists every finding (rule, severity, message, cells)."""
+    from govxl.checker import check as check_one
+
+    return check_one(path, edition)
+
+
+__all__ = ["FileReport", "Finding", "Severity", "__version__", "check", "template"]

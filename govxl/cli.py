@@ -41,7 +41,7 @@ def cli() -> None:
 def template(output: Path, edition: str, agency: str | None, year: int | None, force: bool) -> None:
     """生成带公式、已锁定的填报模板（与官方表格式一致）。"""
     from govxl.spec import load_edition
-    from govxl.template import write_template
+    from govxl.workbook import write_template
 
     if output.suffix.lower() != ".xlsx":
         raise GovxlError(f"输出文件须以 .xlsx 结尾：{output}")
@@ -102,7 +102,7 @@ def check(
 
     退出码：0 没有错误（可有待核实项），1 有错误，2 有文件无法读取。
     """
-    from govxl.check import check_paths
+    from govxl.checker import check_paths
     from govxl.report import render_json, render_text
 
     if output_dir is not None and not output_dir.is_dir():

@@ -33,6 +33,7 @@ def write_corrections(report: FileReport, source: Path, target: Path) -> Path:
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     if target.resolve() == source.resolve():
         raise GovxlError(f"{source}：校验结果文件不能与被校验的文件同名")
@@ -83,7 +84,7 @@ def write_corrections(report: FileReport, source: Path, target: Path) -> Path:
         sheet.cell(r, 2).fill = PatternFill("solid", fgColor=FILLS[f.severity])
         if anchor and anchor.cell and anchor.sheet in book.sheetnames:
             link = sheet.cell(r, 5)
-            link.hyperlink = f"#'{anchor.sheet}'!{anchor.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{anchor.sheet}'!{anchor.cell}")
             link.font = Font(color="0563C1", underline="single")
         for ref in f.cells:
             if ref.cell and ref.sheet in book.sheetnames:

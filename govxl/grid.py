@@ -137,6 +137,13 @@ class Grid:
     def formula(self, code: str) -> str:
         return "=" + self._sum_expr(self.edition.cells[code].parts)
 
+    def formula_at(self, code: str, cell: str) -> str:
+        """The total's formula as it reads when the cell has moved to `cell` (rows or columns inserted)."""
+        from openpyxl.formula.translate import Translator
+
+        formula = self.formula(code)
+        return Translator(formula, origin=self.address(code)).translate_formula(cell) if cell else formula
+
     def check_formula(self, eq: Equation) -> str:
         return f'=IF({self._sum_expr(eq.lhs)}={self._sum_expr(eq.rhs)},"{CHECK_OK}","{CHECK_BROKEN}")'
 

@@ -22,8 +22,8 @@ from govxl.findings import CellRef, Finding
 from govxl.grid import NAME_PREFIX, Grid, SheetGrid, a1, grid_for
 from govxl.rules import finding
 from govxl.spec import NUMERIC_KINDS, Edition, available_editions
-from govxl.template import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION
 from govxl.values import parse_number, show
+from govxl.workbook import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION
 
 CORRECTIONS_SHEET = "校验结果"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -258,7 +258,8 @@ def _read_cell(filing: Filing, grid: Grid, code: str, ws: Any, cws: Any) -> None
         number = parse_number(cached)
         filing.cached[code] = number.number if number.number is not None else math.nan
         if is_formula:
-            filing.formulas_ok[code] = _norm_formula(str(raw)) == _norm_formula(grid.formula(code))
+            expected = grid.formula_at(code, ref.cell)
+            filing.formulas_ok[code] = _norm_formula(str(raw)) == _norm_formula(expected)
         else:
             filing.formulas_ok[code] = False
             typed = parse_number(raw)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from govxl.spec import Edition, Equation, load_edition
+from govxl.spec import Edition, load_edition
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,47 +57,58 @@ def total_order(ed: Edition) -> tuple[str, ...]:
     return tuple(done)
 
 
+def equation_col(i: int) -> str:
+    return f"eq:{i}"
+
+
+def power_col(code: str, known: bool) -> str:
+    return f"{'power' if known else 'power?'}:{code}"
+
+
+def stale_col(code: str) -> str:
+    return f"stale:{code}"
+
+
 def build_frame(ed: Edition, rows: Sequence[Any]) -> pd.DataFrame:
     """The units as one frame. `rows` are Filings (anything with inputs, typed_totals, formulas_ok, cached,
     cover). Totals are recomputed from the inputs, except where the unit typed a number over the formula:
-    there the typed number is what the sheet shows, and the rules judge that."""
+    there the typed number is what the sheet shows, and the rules judge that.
+
+    The quantities the rules judge are derived here as columns of their own (an equation's residual lhs − rhs,
+    a stored total's difference from the recomputed one, a 规章 count where the agency has no 规章 power), each
+    checked by a column check named by its rule: pandera then reports each failing unit once per cell, where a
+    frame-wide check would report every column of every failing unit."""
     import numpy as np
     import pandas as pd
 
-    level_field, _ = ed.rule_making_levels
-    inputs = list(ed.input_codes)
+    n = len(rows)
+    level_field, levels = ed.rule_making_levels
     data: dict[str, Any] = {
-        code: np.fromiter((r.inputs.get(code, math.nan) for r in rows), float, len(rows)) for code in inputs
+        code: np.fromiter((r.inputs.get(code, math.nan) for r in rows), float, n) for code in ed.input_codes
     }
     for code in total_order(ed):
-        parts = np.vstack([data[p] for p in ed.cells[code].parts])
-        computed = parts.sum(axis=0)
-        typed = np.fromiter((r.typed_totals.get(code, math.nan) for r in rows), float, len(rows))
-        is_typed = np.fromiter((code in r.typed_totals for r in rows), bool, len(rows))
+        computed = np.vstack([data[p] for p in ed.cells[code].parts]).sum(axis=0)
+        typed = np.fromiter((r.typed_totals.get(code, math.nan) for r in rows), float, n)
+        is_typed = np.fromiter((code in r.typed_totals for r in rows), bool, n)
         data[code] = np.where(is_typed, typed, computed)
-    for code in ed.total_codes:
-        data[cached_col(code)] = np.fromiter((r.cached.get(code, math.nan) for r in rows), float, len(rows))
-        data[formula_col(code)] = np.fromiter((r.formulas_ok.get(code, True) for r in rows), bool, len(rows))
-    data[LEVEL] = [str(r.cover.get(level_field) or "") for r in rows]
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-
-
-def _equation_check(eq: Equation) -> Callable[[pd.DataFrame], pd.Series]:
-    lhs, rhs = list(eq.lhs), list(eq.rhs)
-
-    def check(df: pd.DataFrame) -> pd.Series:
-        left = df[lhs].sum(axis=1, skipna=False)
-        right = df[rhs].sum(axis=1, skipna=False)
-        if eq.op == "<=":
-            ok = left <= right + TOLERANCE
-        elif eq.op == ">=":
-            ok = left >= right - TOLERANCE
-        else:
-            ok = (left - right).abs() <= TOLERANCE
-        # a cell that is not a number is already an error of its own; the equation cannot be judged
-        return ok | left.isna() | right.isna()
-
-    return check
+    with np.errstate(invalid="ignore"):
+        for i, eq in enumerate(ed.equations):
+            lhs = np.vstack([data[c] for c in eq.lhs]).sum(axis=0)
+            rhs = np.vstack([data[c] for c in eq.rhs]).sum(axis=0)
+            data[equation_col(i)] = lhs - rhs  # nan where a cell is not a number: judged at that cell instead
+        for code in ed.total_codes:
+            stored = np.fromiter((r.cached.get(code, math.nan) for r in rows), float, n)
+            formula_ok = np.fromiter((r.formulas_ok.get(code, True) for r in rows), bool, n)
+            data[formula_col(code)] = formula_ok
+            # no stored result (files saved by openpyxl), or a typed-over total (S2 says so): nothing to judge
+            data[stale_col(code)] = np.where(formula_ok, stored - data[code], math.nan)
+        level = np.array([str(r.cover.get(level_field) or "") for r in rows], dtype=object)
+        known, entitled = level != "", np.isin(level, levels)
+        for code in ed.rule_making_cells:
+            data[power_col(code, True)] = np.where(known & ~entitled, data[code], 0.0)
+            data[power_col(code, False)] = np.where(known, 0.0, data[code])
+    data[LEVEL] = level
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
 _VALUE_CHECKS: dict[str, Callable[[pd.Series], pd.Series]] = {
@@ -105,26 +116,15 @@ _VALUE_CHECKS: dict[str, Callable[[pd.Series], pd.Series]] = {
     "amount": lambda s: s.isna() | (s >= 0),
     "signed": lambda s: s.isna() | (s % 1 == 0),
 }
+_RESIDUAL_CHECKS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "=": lambda s: s.isna() | (s.abs() <= TOLERANCE),
+    "<=": lambda s: s.isna() | (s <= TOLERANCE),
+    ">=": lambda s: s.isna() | (s >= -TOLERANCE),
+}
 
 
-def _rule_power_check(code: str, levels: tuple[str, ...], known: bool) -> Callable[[pd.DataFrame], pd.Series]:
-    def check(df: pd.DataFrame) -> pd.Series:
-        has_level = df[LEVEL] != ""
-        exempt = (~has_level | df[LEVEL].isin(levels)) if known else has_level
-        return df[code].isna() | (df[code] == 0) | exempt
-
-    return check
-
-
-def _cached_check(code: str) -> Callable[[pd.DataFrame], pd.Series]:
-    stored, formula = cached_col(code), formula_col(code)
-
-    def check(df: pd.DataFrame) -> pd.Series:
-        same = (df[stored] - df[code]).abs() <= TOLERANCE
-        # no stored result (files saved by openpyxl), or a typed-over total (S2 says so), is not judged here
-        return same | df[stored].isna() | df[code].isna() | ~df[formula]
-
-    return check
+def _zero(s: pd.Series) -> pd.Series:
+    return s.isna() | (s == 0)
 
 
 @cache
@@ -136,25 +136,25 @@ def build_schema(edition: str) -> pa.DataFrameSchema:
     hinted = {code: rule for t in ed.tables for rule, cells in t.hints for code in cells}
     for code in ed.input_codes:
         cell = ed.cells[code]
-        rule = ed.table(cell.table).value_rule
-        checks = [pa.Check(_VALUE_CHECKS[cell.value], name=f"{rule}|")]
+        checks = [pa.Check(_VALUE_CHECKS[cell.value], name=f"{ed.table(cell.table).value_rule}|")]
         if code in hinted:
-            checks.append(pa.Check(lambda s: s.isna() | (s == 0), name=f"{hinted[code]}|"))
+            checks.append(pa.Check(_zero, name=f"{hinted[code]}|"))
         columns[code] = pa.Column(float, checks=checks, nullable=True)
     for code in ed.total_codes:
-        checks = [pa.Check(lambda s: s.isna() | (s == 0), name=f"{hinted[code]}|")] if code in hinted else []
-        columns[code] = pa.Column(float, checks=checks, nullable=True)
-        columns[cached_col(code)] = pa.Column(float, nullable=True)
+        hint = [pa.Check(_zero, name=f"{hinted[code]}|")] if code in hinted else []
+        columns[code] = pa.Column(float, checks=hint, nullable=True)
         columns[formula_col(code)] = pa.Column(bool, checks=[pa.Check(lambda s: s, name="S2|")])
-    columns[LEVEL] = pa.Column(str)
-    # frame-level checks return one boolean per unit; their names carry what they are about
-    frame_checks = [pa.Check(_equation_check(eq), name=f"{eq.rule}|{i}") for i, eq in enumerate(ed.equations)]
-    _, levels = ed.rule_making_levels
+        columns[stale_col(code)] = pa.Column(
+            float, checks=[pa.Check(_RESIDUAL_CHECKS["="], name="S3|")], nullable=True
+        )
+    for i, eq in enumerate(ed.equations):
+        check = pa.Check(_RESIDUAL_CHECKS[eq.op], name=f"{eq.rule}|{i}")
+        columns[equation_col(i)] = pa.Column(float, checks=[check], nullable=True)
     for code in ed.rule_making_cells:
-        frame_checks.append(pa.Check(_rule_power_check(code, levels, known=True), name=f"R2.2|{code}"))
-        frame_checks.append(pa.Check(_rule_power_check(code, levels, known=False), name=f"R2.2U|{code}"))
-    frame_checks += [pa.Check(_cached_check(code), name=f"S3|{code}") for code in ed.total_codes]
-    return pa.DataFrameSchema(columns=columns, checks=frame_checks, name=f"govxl-{edition}", strict=True)
+        columns[power_col(code, True)] = pa.Column(float, checks=[pa.Check(_zero, name="R2.2|")], nullable=True)
+        columns[power_col(code, False)] = pa.Column(float, checks=[pa.Check(_zero, name="R2.2U|")], nullable=True)
+    columns[LEVEL] = pa.Column(str)
+    return pa.DataFrameSchema(columns=columns, name=f"govxl-{edition}", strict=True)
 
 
 def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
@@ -170,16 +170,10 @@ def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
 
 def _failures(cases: pd.DataFrame) -> list[Failure]:
     out: list[Failure] = []
-    seen: set[tuple[str, int]] = set()
     for check, column, index in zip(cases["check"], cases["column"], cases["index"], strict=True):
         if not isinstance(check, str) or "|" not in check:
             raise RuntimeError(f"unexpected schema failure: {check} at {index} in {column}")
         rule, key = check.split("|", 1)
-        if key:  # a frame-level check: pandera lists every column of a failing unit; one is enough
-            if (check, index) in seen:
-                continue
-            seen.add((check, index))
-            if not key.isdigit():
-                column, key = key, ""
-        out.append(Failure(int(index), rule, key, (str(column).removeprefix("formula:"),)))
+        code = str(column).split(":", 1)[-1]  # formula:t3_new_total -> t3_new_total
+        out.append(Failure(int(index), rule, key, () if key else (code,)))
     return out

@@ -7,7 +7,7 @@ import io
 import openpyxl
 
 from govxl.cells import render_markdown
-from govxl.template import render
+from govxl.workbook import render
 from tests.conftest import ROOT
 
 
@@ -25,6 +25,8 @@ def test_example_workbook_is_current() -> None:
     spec.loader.exec_module(module)
     stored = (ROOT / "examples" / "linzi_gov_office_2024.xlsx").read_bytes()
     assert stored == render("2021", module.linzi_values()), "run python examples/make_examples.py"
+    stored = (ROOT / "examples" / "with_errors_2024.xlsx").read_bytes()
+    assert stored == render("2021", module.with_errors_values()), "run python examples/make_examples.py"
 
 
 def test_example_holds_the_published_numbers() -> None:
@@ -52,3 +54,20 @@ def test_example_is_a_filled_template() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(render("2021")))
     example = openpyxl.load_workbook(ROOT / "examples" / "linzi_gov_office_2024.xlsx")
     assert example.sheetnames == wb.sheetnames
+
+
+def test_rules_reference_is_current() -> None:
+    from govxl.rules import render_markdown as rules_markdown
+
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert doc == rules_markdown(), "docs/rules.md is stale: govxl rules --format markdown > docs/rules.md"
+
+
+def test_checking_guide_shows_real_output() -> None:
+    """The example output in docs/check.md is what govxl check prints for the example today."""
+    from tests.test_cli import govxl
+
+    result = govxl("check", "examples/with_errors_2024.xlsx", "--no-corrections", cwd=ROOT)
+    assert result.returncode == 1
+    doc = (ROOT / "docs" / "check.md").read_text(encoding="utf-8")
+    assert "$ govxl check examples/with_errors_2024.xlsx --no-corrections\n" + result.stdout in doc

@@ -12,7 +12,7 @@ import pytest
 
 from govxl.grid import CHECK_BROKEN, CHECK_OK, grid_for
 from govxl.spec import Edition, compute_totals, load_edition
-from govxl.template import render
+from govxl.workbook import render
 from tests.conftest import Recalc
 from tests.test_template import editable_cells, validated_cells
 

@@ -11,7 +11,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from govxl.grid import grid_for
 from govxl.spec import load_edition
-from govxl.template import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, render, write_template
+from govxl.workbook import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, render, write_template
 from tests.official_labels import T3_SHEET
 
 

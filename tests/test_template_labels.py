@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govxl.cells import cell_map
-from govxl.template import render
+from govxl.workbook import render
 from tests.official_labels import (
     T2_ROWS_2021,
     T2_SHEET,

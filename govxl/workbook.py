@@ -86,8 +86,8 @@ class _Writer:
         self.grid = grid
         self.edition = grid.edition
         self.values = values
-        numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-        self.totals = compute_totals(self.edition, numbers)
+        self.numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        self.totals = compute_totals(self.edition, self.numbers)
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(
             self.buffer,
@@ -139,8 +139,7 @@ class _Writer:
         return self.buffer.getvalue()
 
     def _sum(self, codes: tuple[str, ...]) -> float:
-        own = self.values
-        return sum(self.totals[c] if c in self.totals else own.get(c) or 0 for c in codes)
+        return sum(self.totals[c] if c in self.totals else self.numbers.get(c, 0) for c in codes)
 
     def _sheet(self, sg: SheetGrid) -> None:
         ws = self.book.add_worksheet(sg.name)

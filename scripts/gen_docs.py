@@ -1,0 +1,42 @@
+"""Regenerate the generated parts of docs/: python scripts/gen_docs.py (tests fail when they are stale)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> str:
+    cmd = [sys.executable, "-m", "govxl", *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False).stdout
+
+
+def main() -> None:
+    (ROOT / "docs" / "cells-2021.md").write_text(run("cells", "--format", "markdown"), encoding="utf-8")
+    (ROOT / "docs" / "rules.md").write_text(run("rules", "--format", "markdown"), encoding="utf-8")
+    guide = ROOT / "docs" / "check.md"
+    text = guide.read_text(encoding="utf-8")
+    example = "examples/with_errors_2024.xlsx"
+    out = run("check", example, "--no-corrections")
+    data = json.loads(run("check", example, "--no-corrections", "--format", "json"))
+    data["files"][0]["findings"] = data["files"][0]["findings"][:1]
+    text = re.sub(
+        r"(```text\n\$ govxl check [^\n]*\n).*?(```)", lambda m: m[1] + out + m[2], text, count=1, flags=re.S
+    )
+    text = re.sub(
+        r"(```json\n).*?(```)",
+        lambda m: m[1] + json.dumps(data, ensure_ascii=False, indent=1) + "\n" + m[2],
+        text,
+        count=1,
+        flags=re.S,
+    )
+    guide.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

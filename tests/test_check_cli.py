@@ -1,0 +1,153 @@
+"""`govxl check` as a real subprocess: exit codes, outputs, and every kind of unreadable input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.helpers import T3, clean_values, write
+from tests.test_cli import govxl
+
+
+def snapshot(paths: list[Path]) -> dict[Path, bytes | None]:
+    return {p: p.read_bytes() if p.is_file() else None for p in paths}
+
+
+def encrypted(path: Path, source: Path) -> Path:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with source.open("rb") as plain, path.open("wb") as out:
+        OOXMLFile(plain).encrypt("secret", out)
+    return path
+
+
+def zip_bomb(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as big:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):
+                big.write(chunk)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bad_inputs(tmp_path_factory: pytest.TempPathFactory, soffice_bin: str) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("bad")
+    good = write(d / "good.xlsx")
+    legacy = convert(soffice_bin, good, d, "xls:MS Excel 97")
+    wps = d / "wps.et"
+    shutil.copy(legacy, wps)  # a WPS .et is the same OLE2 container as a legacy .xls
+    other = openpyxl.Workbook()
+    other.active.title = "Sheet1"
+    other.active["A1"] = "随便什么表"
+    other.save(d / "other.xlsx")
+    truncated = d / "truncated.xlsx"
+    truncated.write_bytes(good.read_bytes()[:3000])
+    (d / "empty.xlsx").write_bytes(b"")
+    (d / "notes.xlsx").write_text("这不是表格\n", encoding="utf-8")
+    (d / "a folder.xlsx").mkdir()
+    return {
+        "missing": d / "nosuch.xlsx",
+        "folder": d / "a folder.xlsx",
+        "empty": d / "empty.xlsx",
+        "not xlsx": d / "notes.xlsx",
+        "legacy xls": legacy,
+        "wps et": wps,
+        "encrypted": encrypted(d / "locked.xlsx", good),
+        "corrupt zip": truncated,
+        "zip bomb": zip_bomb(d / "bomb.xlsx"),
+        "no tables": d / "other.xlsx",
+    }
+
+
+def convert(soffice: str, source: Path, outdir: Path, target: str) -> Path:
+    """A genuine legacy .xls, written by LibreOffice."""
+    import subprocess
+
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", target, "--outdir", str(outdir), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return outdir / (source.stem + ".xls")
+
+
+EXPECTED = {
+    "missing": "不存在",
+    "folder": "文件夹",
+    "empty": "空的",
+    "not xlsx": "不是 .xlsx",
+    "legacy xls": "另存为",
+    "wps et": "另存为",
+    "encrypted": "密码",
+    "corrupt zip": "损坏",
+    "zip bomb": "压缩炸弹",
+    "no tables": "找不到年度报告的表格",
+}
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_bad_input_exits_2_with_message(bad_inputs: dict[str, Path], kind: str, tmp_path: Path) -> None:
+    path = bad_inputs[kind]
+    before = snapshot([path])
+    result = govxl("check", str(path), "--output-dir", str(tmp_path))
+    assert result.returncode == 2, (kind, result.stdout, result.stderr)
+    out = result.stdout + result.stderr
+    assert "Traceback" not in out
+    assert str(path) in out and EXPECTED[kind] in out, out
+    assert snapshot([path]) == before
+    assert list(tmp_path.iterdir()) == []  # no correction workbook for what could not be read
+
+
+@pytest.mark.soffice
+def test_other_files_are_still_checked(bad_inputs: dict[str, Path], tmp_path: Path) -> None:
+    good = write(tmp_path / "good.xlsx")
+    paths = [*bad_inputs.values(), good]
+    before = snapshot(paths)
+    result = govxl("check", *map(str, paths), "--format", "json", "--output-dir", str(tmp_path))
+    assert result.returncode == 2
+    files = json.loads(result.stdout)["files"]
+    assert [f["path"] for f in files] == [str(p) for p in paths]
+    assert [bool(f.get("problem")) for f in files] == [True] * len(bad_inputs) + [False]
+    assert files[-1]["valid"] is True and files[-1]["corrections"]
+    assert snapshot(paths) == before
+
+
+def test_exit_codes_and_outputs(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.xlsx")
+    result = govxl("check", str(good))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "通过：0 个错误" in result.stdout
+    corrections = tmp_path / "good_校验.xlsx"
+    assert corrections.exists()
+    bad = write(tmp_path / "bad.xlsx", {**clean_values(), "t3_new_np": 13, "t4_after_other": None})
+    before = bad.read_bytes()
+    result = govxl("check", str(bad), "--format", "json", "--no-corrections")
+    assert result.returncode == 1
+    (report,) = json.loads(result.stdout)["files"]
+    assert set(report) >= {"path", "edition", "valid", "errors", "warnings", "findings"}
+    assert (report["valid"], report["errors"], report["warnings"]) == (False, 2, 1)
+    first = report["findings"][0]
+    assert set(first) == {"rule", "severity", "message", "sheet", "cell", "cells", "code", "expected", "actual"}
+    assert (first["rule"], first["sheet"], first["cell"], first["code"]) == ("R3.1", T3, "D5", "t3_new_np")
+    assert f"{T3}!D5" in first["cells"]
+    assert bad.read_bytes() == before
+    assert not (tmp_path / "bad_校验.xlsx").exists()
+    # warnings alone do not fail
+    warn = write(tmp_path / "warn.xlsx", {**clean_values(), "t4_after_other": None})
+    assert govxl("check", str(warn), "--no-corrections").returncode == 0
+
+
+def test_missing_output_dir_is_a_usage_error(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.xlsx")
+    result = govxl("check", str(good), "--output-dir", str(tmp_path / "nope"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -1,0 +1,65 @@
+"""The same findings whether a workbook was filled by openpyxl (no stored totals), recalculated by a real
+LibreOffice (real stored totals), or had a total typed over (reported at that cell)."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from govxl.checker import check_paths
+from govxl.grid import grid_for
+from govxl.spec import load_edition
+from govxl.workbook import render
+from tests.conftest import Recalc
+from tests.helpers import T3, clean_values
+from tests.test_libreoffice import random_fill
+
+pytestmark = pytest.mark.soffice
+
+
+def fill_by_openpyxl(path: Path, values: dict) -> Path:
+    grid = grid_for("2021")
+    wb = openpyxl.load_workbook(io.BytesIO(render("2021")))
+    for code, value in values.items():
+        wb[grid.sheet_of(code).name][grid.address(code)] = value
+    wb.save(path)
+    return path
+
+
+def detailed(report) -> set[tuple]:
+    return {(*f.compact(), f.severity.value, f.message, str(f.expected), str(f.actual)) for f in report.findings}
+
+
+def test_openpyxl_libreoffice_and_typed_over_agree(tmp_path: Path, recalc: Recalc) -> None:
+    ed = load_edition("2021")
+    rng = random.Random(7)
+    fills = [clean_values()]
+    for i in range(4):
+        values = {**clean_values(), **random_fill(ed, rng, consistent=i % 2 == 0)}
+        values["level"] = "设区的市人民政府"  # random fills put numbers in 规章
+        fills.append(values)
+    src = [fill_by_openpyxl(tmp_path / f"fill{i}.xlsx", v) for i, v in enumerate(fills)]
+    recalculated = recalc(src, tmp_path / "lo")
+    by_openpyxl = check_paths(src)
+    by_libreoffice = check_paths(recalculated)
+    assert any(r.errors for r in by_openpyxl) and any(r.valid for r in by_openpyxl)
+    for a, b in zip(by_openpyxl, by_libreoffice, strict=True):
+        assert not a.problem and not b.problem
+        assert detailed(a) == detailed(b), a.path
+
+    # type a number over 一 总计 in the LibreOffice-recalculated copies: reported at J5, the rest unchanged
+    for path, before in zip(recalculated, by_libreoffice, strict=True):
+        wb = openpyxl.load_workbook(path)
+        wb[T3]["J5"] = 9999
+        typed = tmp_path / f"typed_{path.name}"
+        wb.save(typed)
+        (after,) = check_paths([typed])
+        at_j5 = {f.rule for f in after.findings if f.compact()[1:] == (T3, "J5")}
+        assert {"S2", "R3.3"} <= at_j5
+        # every finding that does not concern J5 is still there
+        untouched = {f.compact() for f in before.findings if f"{T3}!J5" not in {str(c) for c in f.cells}}
+        assert untouched <= {f.compact() for f in after.findings}
