@@ -125,7 +125,8 @@ def explanations_in(target: Path) -> dict[tuple[str, str], str]:
         try:
             if CORRECTIONS_SHEET not in book.sheetnames:
                 raise GovxlError(f"{target} 已存在且不是 govxl 的校验结果文件，不会覆盖；请改名或用 --output-dir")
-            return read_explanations(book[CORRECTIONS_SHEET])
+            rows = list(book[CORRECTIONS_SHEET].iter_rows(values_only=True))
+            return read_explanations(rows)
         finally:
             book.close()
     except GovxlError:

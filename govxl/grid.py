@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -78,6 +79,17 @@ def a1(row: int, col: int, absolute: bool = False) -> str:
     return f"{d}{col_letter(col)}{d}{row + 1}"
 
 
+def parse_a1(ref: str) -> tuple[int, int]:
+    """'D5' -> (4, 3), 0-based (row, col)."""
+    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)", ref)
+    if not m:
+        raise ValueError(f"not an A1 address: {ref!r}")
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]) - 1, col - 1
+
+
 def a1_range(row: int, col: int, last_row: int, last_col: int) -> str:
     if (row, col) == (last_row, last_col):
         return a1(row, col)
@@ -139,10 +151,12 @@ class Grid:
 
     def formula_at(self, code: str, cell: str) -> str:
         """The total's formula as it reads when the cell has moved to `cell` (rows or columns inserted)."""
+        formula = self.formula(code)
+        if not cell or cell == self.address(code):
+            return formula
         from openpyxl.formula.translate import Translator
 
-        formula = self.formula(code)
-        return Translator(formula, origin=self.address(code)).translate_formula(cell) if cell else formula
+        return str(Translator(formula, origin=self.address(code)).translate_formula(cell))
 
     def check_formula(self, eq: Equation) -> str:
         return f'=IF({self._sum_expr(eq.lhs)}={self._sum_expr(eq.rhs)},"{CHECK_OK}","{CHECK_BROKEN}")'

@@ -11,19 +11,19 @@ import hashlib
 import io
 import math
 import re
-import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError
 from govxl.findings import CellRef, Finding
-from govxl.grid import NAME_PREFIX, Grid, SheetGrid, a1, grid_for
+from govxl.grid import Grid, SheetGrid, a1, grid_for, parse_a1
 from govxl.rules import finding
-from govxl.spec import NUMERIC_KINDS, Edition, available_editions
+from govxl.spec import NUMERIC_KINDS, PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, Edition, available_editions
 from govxl.values import parse_number, show
-from govxl.workbook import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION
+from govxl.xlsx import SheetCells, Workbook, open_workbook
 
 CORRECTIONS_SHEET = "校验结果"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -96,14 +96,9 @@ def load_bytes(path: Path) -> bytes:
     return data
 
 
-def _open(path: Path, data: bytes, data_only: bool) -> Any:
-    import openpyxl
-
+def _open(path: Path, data: bytes) -> Workbook:
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about Excel/WPS extensions it does not keep; they do not matter for reading
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+        return open_workbook(data)
     except Exception as exc:
         raise GovxlError(f"{path}：文件已损坏，无法读取（{type(exc).__name__}）") from None
 
@@ -118,9 +113,19 @@ def _norm_formula(text: str) -> str:
 
 def read_filing(path: Path, edition: str | None = None) -> Filing:
     data = load_bytes(path)
-    book = _open(path, data, data_only=False)
-    cached_book = _open(path, data, data_only=True)
-    props = {p.name: str(p.value) for p in book.custom_doc_props.props}
+    book = _open(path, data)
+    try:
+        return _read(path, data, book, edition)
+    except GovxlError:
+        raise
+    except Exception as exc:
+        raise GovxlError(f"{path}：文件已损坏，无法读取（{type(exc).__name__}）") from None
+    finally:
+        book.close()
+
+
+def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filing:
+    props = book.properties
     findings: list[Finding] = []
     ed_code = edition or props.get(PROP_EDITION) or ""
     if ed_code not in available_editions():
@@ -134,12 +139,11 @@ def read_filing(path: Path, edition: str | None = None) -> Filing:
             finding("M2", expected=ed.version, actual=props.get(PROP_VERSION, "未知"), edition=ed.edition)
         )
     sheets = _resolve_sheets(path, book, grid, findings)
-    names = _defined_names(book)
     filing = Filing(
         path=path,
         edition=ed_code,
         sha256=hashlib.sha256(data).hexdigest(),
-        properties=props,
+        properties=dict(props),
         cover={},
         inputs={},
         typed_totals={},
@@ -153,28 +157,29 @@ def read_filing(path: Path, edition: str | None = None) -> Filing:
             for code in sg.cells:
                 _missing(filing, ed, code)
             continue
-        ws, cws = book[actual], cached_book[actual]
-        moved = _locate(filing, grid, sg, actual, names)
+        cells = book.sheet(actual)
+        moved = _locate(filing, grid, sg, actual, book.defined_names)
         if not moved:
-            _check_labels(filing, sg, ws, actual)
+            _check_labels(filing, sg, cells, actual)
         for code in sg.cells:
-            _read_cell(filing, grid, code, ws, cws)
-    if CORRECTIONS_SHEET in book.sheetnames:
-        filing.explanations = read_explanations(cached_book[CORRECTIONS_SHEET])
+            _read_cell(filing, grid, code, cells)
+    if CORRECTIONS_SHEET in book.sheet_names:
+        filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
     return filing
 
 
-def _resolve_sheets(path: Path, book: Any, grid: Grid, findings: list[Finding]) -> dict[str, str]:
+def _resolve_sheets(path: Path, book: Workbook, grid: Grid, findings: list[Finding]) -> dict[str, str]:
     """Spec sheet name -> the workbook's sheet holding it (found by name, else by its heading)."""
     out: dict[str, str] = {}
-    unclaimed = [n for n in book.sheetnames if n not in {s.name for s in grid.sheets} and n != CORRECTIONS_SHEET]
+    names = book.sheet_names
+    unclaimed = [n for n in names if n not in {s.name for s in grid.sheets} and n != CORRECTIONS_SHEET]
     for sg in grid.sheets:
-        if sg.name in book.sheetnames:
+        if sg.name in names:
             out[sg.name] = sg.name
             continue
         heading = sg.labels[0].text
         for name in unclaimed:
-            if _text(book[name]["A1"].value) == heading:
+            if _text(book.sheet(name).value(0, 0)) == heading:
                 out[sg.name] = name
                 unclaimed.remove(name)
                 findings.append(finding("S1.2", (CellRef(name, ""),), actual=name, sheet=sg.name))
@@ -185,22 +190,8 @@ def _resolve_sheets(path: Path, book: Any, grid: Grid, findings: list[Finding]) 
         expected = "、".join(f"“{sg.name}”" for sg in grid.sheets if sg.table)
         raise GovxlError(
             f"{path}：找不到年度报告的表格。应有工作表 {expected}（由 govxl template 生成的填报表），"
-            f"而此文件的工作表是：{'、'.join(book.sheetnames)}"
+            f"而此文件的工作表是：{'、'.join(names)}"
         )
-    return out
-
-
-def _defined_names(book: Any) -> dict[str, tuple[str, str]]:
-    out = {}
-    for name, dn in book.defined_names.items():
-        if not name.startswith(NAME_PREFIX):
-            continue
-        try:
-            dest = list(dn.destinations)
-        except Exception:  # a name whose target was deleted (#REF!)
-            continue
-        if len(dest) == 1:
-            out[name[len(NAME_PREFIX) :]] = (dest[0][0], dest[0][1].replace("$", ""))
     return out
 
 
@@ -210,7 +201,7 @@ def _locate(filing: Filing, grid: Grid, sg: SheetGrid, actual: str, names: dict[
     moved = False
     for code in sg.cells:
         spec_cell = grid.address(code)
-        sheet, cell = names.get(code, (actual, spec_cell))
+        sheet, cell = names.get(grid.defined_name(code), (actual, spec_cell))
         if sheet != actual:
             cell = spec_cell
         if cell != spec_cell and not moved:
@@ -222,11 +213,11 @@ def _locate(filing: Filing, grid: Grid, sg: SheetGrid, actual: str, names: dict[
     return moved
 
 
-def _check_labels(filing: Filing, sg: SheetGrid, ws: Any, actual: str) -> None:
+def _check_labels(filing: Filing, sg: SheetGrid, cells: SheetCells, actual: str) -> None:
     for span in sg.labels:
         if span.role in ("hint", "note", "caption"):
             continue
-        got = _text(ws.cell(span.row + 1, span.col + 1).value)
+        got = _text(cells.value(span.row, span.col))
         if got != span.text:
             ref = CellRef(actual, a1(span.row, span.col))
             filing.findings.append(finding("S1", (ref,), expected=span.text, actual=got or "（空）"))
@@ -244,44 +235,42 @@ def _missing(filing: Filing, ed: Edition, code: str) -> None:
         filing.cached[code] = math.nan
 
 
-def _read_cell(filing: Filing, grid: Grid, code: str, ws: Any, cws: Any) -> None:
+def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None:
     ed = grid.edition
     cell = ed.cells[code]
     ref = filing.located[code]
-    raw = ws[ref.cell].value
-    cached = cws[ref.cell].value
-    is_formula = (isinstance(raw, str) and raw.startswith("=")) or type(raw).__name__.endswith("Formula")
+    value = cells.value(*parse_a1(ref.cell))
+    formula = cells.formulas.get(ref.cell)
+    error = cells.errors.get(ref.cell)
     if not cell.table:
-        _read_cover(filing, ed, code, cached if is_formula else raw, ref)
+        _read_cover(filing, ed, code, value, ref)
         return
     if cell.kind == "total":
-        number = parse_number(cached)
-        filing.cached[code] = number.number if number.number is not None else math.nan
-        if is_formula:
+        stored = parse_number(error or value)
+        filing.cached[code] = stored.number if stored.number is not None else math.nan
+        if formula is not None:
             expected = grid.formula_at(code, ref.cell)
-            filing.formulas_ok[code] = _norm_formula(str(raw)) == _norm_formula(expected)
+            filing.formulas_ok[code] = _norm_formula(formula) == _norm_formula(expected)
         else:
             filing.formulas_ok[code] = False
-            typed = parse_number(raw)
+            typed = parse_number(error or value)
             filing.typed_totals[code] = typed.number if typed.number is not None else math.nan
         return
     kind = cell.value if cell.value in NUMERIC_KINDS else "count"
     value_rule = ed.table(cell.table).value_rule
-    if is_formula:
+    if formula is not None:
         filing.inputs[code] = math.nan
-        filing.findings.append(
-            finding(value_rule, (ref,), actual=str(raw), raw=str(raw), reason="填写格不能含公式")
-        )
+        bad = finding(value_rule, (ref,), actual=formula, raw=formula, reason="填写格不能含公式")
+        filing.findings.append(bad)
         return
-    parsed = parse_number(raw, kind)
+    parsed = parse_number(error or value, kind)
     if parsed.status == "blank":
         filing.inputs[code] = 0.0
         filing.findings.append(finding("B1", (ref,), expected=0, actual=None))
     elif parsed.status == "bad":
         filing.inputs[code] = math.nan
-        filing.findings.append(
-            finding(value_rule, (ref,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
-        )
+        bad = finding(value_rule, (ref,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
+        filing.findings.append(bad)
     else:
         assert parsed.number is not None
         filing.inputs[code] = parsed.number
@@ -313,9 +302,8 @@ def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) 
         filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=years))
 
 
-def read_explanations(ws: Any) -> dict[tuple[str, str], str]:
-    """The office's 说明 in a 校验结果 sheet, keyed by (rule, sheet!cell)."""
-    rows = list(ws.iter_rows(values_only=True))
+def read_explanations(rows: Sequence[Sequence[Any]]) -> dict[tuple[str, str], str]:
+    """The office's 说明 in a 校验结果 sheet (its rows of values), keyed by (rule, sheet!cell)."""
     if not rows:
         return {}
     header = [_text(h) for h in rows[0]]

@@ -16,6 +16,11 @@ from typing import Any, Literal
 from govxl.errors import SpecError
 
 ValueKind = Literal["count", "amount", "signed", "text", "year", "choice"]
+# custom document properties that mark a workbook as a govxl template of a given edition and structure
+PROP_EDITION = "govxl_edition"
+PROP_VERSION = "govxl_template_version"
+PROP_FINGERPRINT = "govxl_fingerprint"
+
 VALUE_KINDS: tuple[str, ...] = ("count", "amount", "signed", "text", "year", "choice")
 NUMERIC_KINDS: tuple[str, ...] = ("count", "amount", "signed")
 

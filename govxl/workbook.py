@@ -17,7 +17,7 @@ import xlsxwriter
 
 from govxl.files import write_atomically
 from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, Place, SheetGrid, a1, grid_for
-from govxl.spec import CoverField, Edition, compute_totals
+from govxl.spec import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, CoverField, Edition, compute_totals
 
 FONT = "宋体"
 INPUT_FILL = "#FFF8D6"
@@ -25,9 +25,6 @@ TOTAL_FILL = "#EDEDED"
 # A fixed creation date keeps the output byte-identical from run to run.
 CREATED = dt.datetime(2021, 9, 26, 0, 0, 0)
 
-PROP_EDITION = "govxl_edition"
-PROP_VERSION = "govxl_template_version"
-PROP_FINGERPRINT = "govxl_fingerprint"
 
 Values = Mapping[str, Any]
 

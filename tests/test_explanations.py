@@ -63,3 +63,25 @@ def test_python_api(tmp_path: Path) -> None:
     assert not report.valid and report.errors == 2
     assert {f.compact() for f in report.findings} == {("R3.1", T3, "D5"), ("R3.1", T3, "J5")}
     assert not (tmp_path / "unit_校验.xlsx").exists()
+
+
+def test_linzi_example_has_no_error() -> None:
+    from tests.conftest import ROOT
+
+    report = govxl.check(ROOT / "examples" / "linzi_gov_office_2024.xlsx")
+    assert report.valid and report.errors == 0 and report.warnings == 0
+    # its only remark is the 部分公开 hint, since the report has 6 部分公开
+    assert {f.compact() for f in report.findings} == {("R3.7", T3, "J8")}
+
+
+def test_corrections_copy_keeps_every_value(tmp_path: Path) -> None:
+    source = write(tmp_path / "unit.xlsx", {**clean_values(), "t3_new_np": 13})
+    (r,) = check_paths([source], corrections=True)
+    original = openpyxl.load_workbook(source)
+    copy = openpyxl.load_workbook(r.corrections)
+    assert copy.sheetnames == ["校验结果", *original.sheetnames]
+    for ws in original.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert copy[ws.title][cell.coordinate].value == cell.value, (ws.title, cell.coordinate)
+    assert all(copy[name].protection.sheet for name in original.sheetnames)

@@ -10,8 +10,8 @@ import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
 from govxl.grid import grid_for
-from govxl.spec import load_edition
-from govxl.workbook import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, render, write_template
+from govxl.spec import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, load_edition
+from govxl.workbook import render, write_template
 from tests.official_labels import T3_SHEET
 
 
