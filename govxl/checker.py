@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from govxl.errors import GovxlError
 from govxl.findings import CellRef, FileReport, Finding, Severity
@@ -33,17 +34,25 @@ def read_all(paths: Sequence[Path], edition: str | None = None) -> tuple[list[Fi
 
 def table_findings(filings: Sequence[Filing]) -> list[list[Finding]]:
     """The schema's findings for each filing, validated together (one pass per edition)."""
+    return validate_filings(filings)[0]
+
+
+def validate_filings(filings: Sequence[Filing]) -> tuple[list[list[Finding]], dict[str, tuple[list[int], Any]]]:
+    """Findings per filing, and per edition the positions of its filings and the frame they were validated as
+    (its rows hold each unit's inputs and recomputed totals)."""
     out: list[list[Finding]] = [[] for _ in filings]
     by_edition: dict[str, list[int]] = {}
     for i, f in enumerate(filings):
         by_edition.setdefault(f.edition, []).append(i)
+    frames = {}
     for edition, positions in by_edition.items():
         group = [filings[i] for i in positions]
         frame = build_frame(grid_for(edition).edition, group)
         for failure in validate(edition, frame):
             i = positions[failure.row]
             out[i].extend(_to_findings(grid_for(edition), filings[i], frame.iloc[failure.row], failure))
-    return out
+        frames[edition] = (positions, frame)
+    return out, frames
 
 
 def check_paths(
@@ -93,7 +102,7 @@ def check(path: str | Path, edition: str | None = None) -> FileReport:
 
 
 def _ref(grid: Grid, filing: Filing, code: str) -> CellRef:
-    return filing.located.get(code) or CellRef(grid.sheet_of(code).name, grid.address(code), code)
+    return filing.ref(grid, code)
 
 
 def _inputs_behind(grid: Grid, codes: Iterable[str]) -> list[str]:

@@ -148,6 +148,56 @@ def rules(fmt: str) -> None:
             click.echo(f"{r.id:<6} {r.severity.chinese}  [{r.scope}] {r.title}")
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="汇总结果 .xlsx。")
+@click.option("--roster", type=click.Path(path_type=Path), help="应报送单位名单（.csv 或 .xlsx，含填报单位列）。")
+@click.option("--include-invalid", is_flag=True, help="有错误的单位也汇总（默认不汇总）。")
+@click.option("--year", type=int, help="只汇总这一年度（输入含多个年度时必须指定）。")
+@click.option("--agency", default="", help="汇总单位名称，写在结果的封面上。")
+@click.option("--jobs", type=click.IntRange(1, 64), help="并行读取的进程数（默认为 CPU 核数）。")
+@FORMAT
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.pass_context
+def merge(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    output: Path,
+    roster: Path | None,
+    include_invalid: bool,
+    year: int | None,
+    agency: str,
+    jobs: int | None,
+    fmt: str,
+    force: bool,
+) -> None:
+    """汇总多个单位的报表：输入可以是文件、文件夹（含子文件夹中的 .xlsx）或通配符。
+
+    结果包括汇总后的三张表（带公式）、来源明细、问题清单、报送情况和汇总单位名单。
+    退出码：0 全部文件已汇总且名单中无未报送；1 有文件未汇总或有单位未报送；2 没有可汇总的单位。
+    """
+    from govxl.merger import merge as run_merge
+    from govxl.merger import summary_json, summary_text
+
+    show = sys.stderr.isatty() and fmt == "text"
+    result = run_merge(
+        inputs,
+        output,
+        roster=roster,
+        include_invalid=include_invalid,
+        jobs=jobs,
+        year=year,
+        agency=agency,
+        overwrite=force,
+        progress=show,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
+    else:
+        click.echo(summary_text(result), nl=False)
+    ctx.exit(result.exit_code)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the `govxl` command."""
     try:

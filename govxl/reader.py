@@ -48,7 +48,16 @@ class Filing:
     cached: dict[str, float]  # the totals' stored results; nan where none was stored
     findings: list[Finding] = field(default_factory=list)
     explanations: dict[tuple[str, str], str] = field(default_factory=dict)
-    located: dict[str, CellRef] = field(default_factory=dict)  # where each code was actually read
+    # where cells were read when not where the spec puts them (a renamed sheet, moved rows): most units have
+    # none, which keeps a filing small when thousands are merged
+    sheet_names: dict[str, str] = field(default_factory=dict)
+    moved: dict[str, str] = field(default_factory=dict)
+
+    def ref(self, grid: Grid, code: str) -> CellRef:
+        """Where the cell of `code` is in this workbook."""
+        spec_sheet = grid.sheet_of(code).name
+        cell = self.moved.get(code) or grid.address(code)
+        return CellRef(self.sheet_names.get(spec_sheet, spec_sheet), cell, code)
 
     @property
     def unit(self) -> str:
@@ -157,6 +166,8 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
             for code in sg.cells:
                 _missing(filing, ed, code)
             continue
+        if actual != sg.name:
+            filing.sheet_names[sg.name] = actual
         cells = book.sheet(actual)
         moved = _locate(filing, grid, sg, actual, book.defined_names)
         if not moved:
@@ -209,7 +220,8 @@ def _locate(filing: Filing, grid: Grid, sg: SheetGrid, actual: str, names: dict[
             filing.findings.append(
                 finding("S1.3", (CellRef(actual, cell, code),), expected=spec_cell, actual=cell)
             )
-        filing.located[code] = CellRef(actual, cell, code)
+        if cell != spec_cell:
+            filing.moved[code] = cell
     return moved
 
 
@@ -238,7 +250,7 @@ def _missing(filing: Filing, ed: Edition, code: str) -> None:
 def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None:
     ed = grid.edition
     cell = ed.cells[code]
-    ref = filing.located[code]
+    ref = filing.ref(grid, code)
     value = cells.value(*parse_a1(ref.cell))
     formula = cells.formulas.get(ref.cell)
     error = cells.errors.get(ref.cell)

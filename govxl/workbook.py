@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +79,31 @@ def _validation(kind: str, f: CoverField | None, edition: Edition) -> dict[str, 
     return rule
 
 
+@dataclass(frozen=True)
+class DataSheet:
+    """A plain sheet appended after the official tables: header rows, then data rows, filterable."""
+
+    name: str
+    header: Sequence[Sequence[Any]]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[float] = ()
+
+
 class _Writer:
-    def __init__(self, grid: Grid, values: Values) -> None:
+    def __init__(
+        self,
+        grid: Grid,
+        values: Values,
+        hints: Mapping[str, str] | None = None,
+        properties: Mapping[str, str] | None = None,
+        extra: Sequence[DataSheet] = (),
+    ) -> None:
         self.grid = grid
         self.edition = grid.edition
         self.values = values
+        self.hints = hints or {}
+        self.properties = properties or {}
+        self.extra = extra
         self.numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
         self.totals = compute_totals(self.edition, self.numbers)
         self.buffer = io.BytesIO()
@@ -111,6 +132,7 @@ class _Writer:
             "check": {**base, "align": "center", "bold": True},
             "broken": {"bg_color": "#C00000", "font_color": "#FFFFFF"},
             "ok": {"font_color": "#2E7D32"},
+            "data_header": {"bold": True, "bg_color": "#EDEDED", "text_wrap": True, "valign": "top"},
         }.items():
             self.fmt[name] = self.book.add_format(props)
 
@@ -128,12 +150,30 @@ class _Writer:
         self.book.set_custom_property(PROP_EDITION, ed.edition)
         self.book.set_custom_property(PROP_VERSION, ed.version)
         self.book.set_custom_property(PROP_FINGERPRINT, self.grid.fingerprint())
+        for name, value in self.properties.items():
+            self.book.set_custom_property(name, value)
         for sheet in self.grid.sheets:
             self._sheet(sheet)
+        for data in self.extra:
+            self._data_sheet(data)
         for code in ed.cells:
             self.book.define_name(self.grid.defined_name(code), "=" + self.grid.reference(code))
         self.book.close()
         return self.buffer.getvalue()
+
+    def _data_sheet(self, data: DataSheet) -> None:
+        ws = self.book.add_worksheet(data.name)
+        bold = self.fmt["data_header"]
+        for i, width in enumerate(data.widths):
+            ws.set_column(i, i, width)
+        for r, header in enumerate(data.header):
+            ws.write_row(r, 0, header, bold)
+        last_row, width = len(data.header) - 1, max((len(h) for h in data.header), default=1)
+        for r, row in enumerate(data.rows, start=len(data.header)):
+            ws.write_row(r, 0, row)
+            last_row = r
+        ws.freeze_panes(len(data.header), 0)
+        ws.autofilter(len(data.header) - 1, 0, last_row, width - 1)
 
     def _sum(self, codes: tuple[str, ...]) -> float:
         return sum(self.totals[c] if c in self.totals else self.numbers.get(c, 0) for c in codes)
@@ -154,6 +194,9 @@ class _Writer:
                 ws.merge_range(span.row, span.col, span.last_row, span.last_col, span.text, fmt)
             else:
                 ws.write_string(span.row, span.col, span.text, fmt)
+        for code, text in self.hints.items():
+            if code in sg.cells:
+                ws.write_string(sg.cells[code].row, sg.cells[code].col + 1, text, self.fmt["hint"])
         fields = {f.code: f for f in self.edition.cover.fields}
         by_rule: dict[tuple[str, str], list[Place]] = {}
         for code, place in sg.cells.items():
@@ -219,9 +262,18 @@ def _num(value: float) -> float:
     return int(value) if float(value).is_integer() else value
 
 
-def render(edition: str = "2021", values: Values | None = None) -> bytes:
-    """The workbook as bytes: blank when `values` is None, else filled with the given cell values by code."""
-    return _Writer(grid_for(edition), values or {}).write()
+def render(
+    edition: str = "2021",
+    values: Values | None = None,
+    *,
+    hints: Mapping[str, str] | None = None,
+    properties: Mapping[str, str] | None = None,
+    extra: Sequence[DataSheet] = (),
+) -> bytes:
+    """The workbook as bytes: blank when `values` is None, else filled with the given cell values by code.
+    `hints` replace the grey hints beside cover entries, `properties` add custom document properties and
+    `extra` appends plain data sheets (a consolidation's provenance)."""
+    return _Writer(grid_for(edition), values or {}, hints, properties, extra).write()
 
 
 def write_template(

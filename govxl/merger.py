@@ -1,0 +1,567 @@
+"""Consolidate many units' workbooks (汇总): every input accounted for, every number traceable.
+
+Reading runs in worker processes; validation is one vectorised pass over all units; the output is itself a
+govxl workbook (the official tables filled with the sums, live formulas) followed by the provenance sheets.
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import os
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govxl.errors import GovxlError
+from govxl.findings import Finding, Severity
+from govxl.reader import Filing, load_bytes, read_filing
+from govxl.spec import Edition, edition_for_year, load_edition
+
+INCLUDED = "已汇总"
+INVALID = "未汇总（有错误）"
+DUPLICATE = "重复（内容相同）"
+SUPERSEDED = "被新版本替代"
+WRONG_YEAR = "年度不符"
+WRONG_EDITION = "版本不符"
+UNREADABLE = "无法读取"
+MISSING = "未报送"
+OUTSIDE = "名单外"
+COUNTED_TWICE = "重复计入"
+STATUSES = (
+    INCLUDED,
+    INVALID,
+    DUPLICATE,
+    SUPERSEDED,
+    WRONG_YEAR,
+    WRONG_EDITION,
+    UNREADABLE,
+    COUNTED_TWICE,
+    OUTSIDE,
+    MISSING,
+)
+
+PROP_MERGED = "govxl_merged_units"
+SOURCES_SHEET = "来源明细"
+PROBLEMS_SHEET = "问题清单"
+STATUS_SHEET = "报送情况"
+UNITS_SHEET = "汇总单位名单"
+_GLOB = re.compile(r"[*?\[]")
+
+
+def unit_key(name: str) -> str:
+    """How two spellings of one unit's name are recognised as the same: width and spaces do not count."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
+@dataclass
+class Entry:
+    """One input file and what became of it."""
+
+    path: Path
+    filing: Filing | None = None
+    problem: str = ""
+    mtime: float = 0.0
+    inner: list[tuple[str, int | None, str]] = field(default_factory=list)  # units inside a merged input
+    findings: list[Finding] = field(default_factory=list)
+    status: str = ""
+    reason: str = ""
+
+    @property
+    def unit(self) -> str:
+        return self.filing.unit if self.filing else ""
+
+    @property
+    def year(self) -> int | None:
+        return self.filing.year if self.filing else None
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    @property
+    def merged(self) -> bool:
+        return bool(self.filing and PROP_MERGED in self.filing.properties)
+
+
+@dataclass
+class MergeResult:
+    output: Path | None
+    year: int | None
+    edition: str
+    entries: list[Entry]
+    missing: list[str]  # roster units with no file
+    sums: dict[str, float]
+    problems: list[str]  # merge-level problems (a unit inside two merged inputs)
+    units: list[tuple[str, int | None, str, str]]  # every unit summed: name, year, sha-256, via which file
+
+    @property
+    def exit_code(self) -> int:
+        if self.output is None:
+            return 2
+        complete = all(e.status == INCLUDED for e in self.entries) and not self.missing and not self.problems
+        return 0 if complete else 1
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(e.status for e in self.entries)
+        c[MISSING] = len(self.missing)
+        return {s: c[s] for s in STATUSES if c[s]}
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+
+
+def expand_inputs(patterns: Iterable[str | Path], exclude: Path | None = None) -> list[Path]:
+    """Files as given, folders searched recursively for .xlsx, glob patterns expanded; a path that matches
+    nothing is kept, so that it is reported as unreadable rather than forgotten."""
+    out: list[Path] = []
+    for pattern in patterns:
+        p = Path(pattern)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*.xlsx") if not q.name.startswith(("~$", ".~")))
+        elif not p.exists() and _GLOB.search(str(pattern)):
+            found = sorted(Path(q) for q in glob.glob(str(pattern), recursive=True) if q.lower().endswith(".xlsx"))
+            if not found:
+                found = [p]
+        else:
+            found = [p]
+        out.extend(found)
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key in seen or (exclude is not None and key == exclude.resolve()):
+            continue
+        seen.add(key)
+        unique.append(p)
+    return unique
+
+
+def _read(path_text: str) -> tuple[Filing | None, str, float, list[tuple[str, int | None, str]]]:
+    """Worker: one file -> (filing, problem, mtime, units inside a merged workbook)."""
+    path = Path(path_text)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    try:
+        filing = read_filing(path)
+    except GovxlError as exc:
+        return None, exc.message, mtime, []
+    inner: list[tuple[str, int | None, str]] = []
+    if PROP_MERGED in filing.properties:
+        try:
+            inner = _inner_units(path)
+        except GovxlError as exc:
+            return None, exc.message, mtime, []
+    filing.explanations = {}
+    return filing, "", mtime, inner
+
+
+def _inner_units(path: Path) -> list[tuple[str, int | None, str]]:
+    from govxl.xlsx import open_workbook
+
+    book = open_workbook(load_bytes(path))
+    try:
+        if UNITS_SHEET not in book.sheet_names:
+            raise GovxlError(f"{path}：是汇总表，但缺少“{UNITS_SHEET}”表，无法核对其中包含的单位")
+        rows = book.sheet(UNITS_SHEET).rows[1:]
+    finally:
+        book.close()
+    out = []
+    for row in rows:
+        if not row or not str(row[0]).strip():
+            continue
+        year = int(row[1]) if len(row) > 1 and isinstance(row[1], int | float) and row[1] == row[1] else None
+        out.append((str(row[0]).strip(), year, str(row[2]) if len(row) > 2 else ""))
+    return out
+
+
+def read_entries(paths: Sequence[Path], jobs: int | None = None, progress: bool = False) -> list[Entry]:
+    jobs = jobs or os.cpu_count() or 1
+    texts = [str(p) for p in paths]
+    results: Iterable[tuple[Filing | None, str, float, list[tuple[str, int | None, str]]]]
+    if jobs <= 1 or len(paths) < 16:
+        results = map(_read, texts)
+        return [Entry(p, *r) for p, r in zip(paths, _progress(results, len(paths), progress), strict=True)]
+    chunk = max(1, min(64, len(paths) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(_read, texts, chunksize=chunk)
+        return [Entry(p, *r) for p, r in zip(paths, _progress(results, len(paths), progress), strict=True)]
+
+
+def _progress(items: Iterable[Any], total: int, show: bool) -> Iterable[Any]:
+    if not show:
+        yield from items
+        return
+    import click
+
+    with click.progressbar(items, length=total, label="读取", file=sys.stderr, show_pos=True) as bar:
+        yield from bar
+
+
+def read_roster(path: Path) -> list[tuple[str, str]]:
+    """(填报单位, 单位类型) of every expected unit, from a .csv or .xlsx with a 填报单位 column."""
+    rows: list[list[Any]]
+    if path.suffix.lower() == ".csv":
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise GovxlError(f"名单文件 {path} 无法读取：{exc.strerror or exc}") from None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise GovxlError(f"名单文件 {path} 不是 UTF-8 或 GBK 编码的 CSV")
+        import csv
+
+        rows = [list(r) for r in csv.reader(text.splitlines())]
+    elif path.suffix.lower() == ".xlsx":
+        from govxl.xlsx import open_workbook
+
+        try:
+            book = open_workbook(load_bytes(path))
+            rows = book.sheet(book.sheet_names[0]).rows
+            book.close()
+        except GovxlError as exc:
+            raise GovxlError(f"名单文件 {exc.message}") from None
+        except Exception:
+            raise GovxlError(f"名单文件 {path} 已损坏，无法读取") from None
+    else:
+        raise GovxlError(f"名单文件 {path} 应为 .csv 或 .xlsx")
+    rows = [[str(c).strip() if c is not None else "" for c in r] for r in rows if any(str(c).strip() for c in r)]
+    if not rows:
+        raise GovxlError(f"名单文件 {path} 是空的")
+    header = rows[0]
+    if "填报单位" in header:
+        name_col = header.index("填报单位")
+        level_col = header.index("单位类型") if "单位类型" in header else -1
+        rows = rows[1:]
+    else:
+        name_col, level_col = 0, -1
+    out = []
+    for r in rows:
+        name = r[name_col] if name_col < len(r) else ""
+        if name:
+            out.append((name, r[level_col] if 0 <= level_col < len(r) else ""))
+    if not out:
+        raise GovxlError(f"名单文件 {path} 中没有单位名称（应有“填报单位”列）")
+    return out
+
+
+# --- policy ---------------------------------------------------------------------------------------------
+
+
+def _same_numbers(a: Filing, b: Filing) -> bool:
+    return a.inputs.keys() == b.inputs.keys() and all(
+        a.inputs[k] == b.inputs[k] or (math.isnan(a.inputs[k]) and math.isnan(b.inputs[k])) for k in a.inputs
+    )
+
+
+def _choose_year(entries: list[Entry], year: int | None) -> int | None:
+    if year is not None:
+        return year
+    years = Counter(e.year for e in entries if e.filing and e.year is not None)
+    if len(years) > 1:
+        listed = "，".join(f"{y} 年度 {n} 个" for y, n in sorted(years.items()))
+        raise GovxlError(f"输入包含多个年度的报表（{listed}），不能混在一起汇总；请用 --year 指定要汇总的年度")
+    return next(iter(years), None)
+
+
+def _apply_policy(entries: list[Entry], year: int | None, edition: str, include_invalid: bool) -> None:
+    live: list[Entry] = []
+    for e in entries:
+        if e.filing is None:
+            e.status, e.reason = UNREADABLE, e.problem
+        elif e.year != year:
+            e.status = WRONG_YEAR
+            e.reason = f"报告年度为{e.year}年" if e.year else "封面未填报告年度"
+            e.reason += f"，本次汇总{year}年度" if year else ""
+        elif e.filing.edition != edition:
+            e.status, e.reason = WRONG_EDITION, f"使用 {e.filing.edition} 版表格，{year}年度应使用 {edition} 版"
+        else:
+            live.append(e)
+    # the newest file of a unit is the one that counts, whatever its state
+    groups: dict[str, list[Entry]] = {}
+    for e in live:
+        groups.setdefault(unit_key(e.unit) or f"\0{e.path}", []).append(e)
+    winners = []
+    for group in groups.values():
+        group.sort(key=lambda e: (e.mtime, str(e.path)))
+        newest = group[-1]
+        winners.append(newest)
+        for older in group[:-1]:
+            assert older.filing is not None and newest.filing is not None
+            if _same_numbers(older.filing, newest.filing):
+                older.status, older.reason = DUPLICATE, f"与 {newest.path.name} 数字相同，只计一次"
+            else:
+                older.status, older.reason = SUPERSEDED, f"同一单位的较新文件 {newest.path.name} 为准"
+    for e in winners:
+        if e.errors and not include_invalid:
+            first = next(f for f in e.findings if f.severity is Severity.ERROR)
+            e.status, e.reason = INVALID, f"{e.errors} 个错误，如：{first.message}"
+        else:
+            e.status = INCLUDED
+            if e.errors:
+                e.reason = f"含 {e.errors} 个错误，按 --include-invalid 仍汇总"
+
+
+def _double_counting(entries: list[Entry]) -> list[str]:
+    """A unit summed directly and again inside a merged input is left out the second time; a unit inside
+    two merged inputs cannot be taken out of either, so it is reported."""
+    inside: dict[tuple[str, int | None], list[Entry]] = {}
+    for e in entries:
+        if e.status == INCLUDED and e.merged:
+            for name, year, _ in e.inner:
+                inside.setdefault((unit_key(name), year), []).append(e)
+    for e in entries:
+        if e.status == INCLUDED and not e.merged and (unit_key(e.unit), e.year) in inside:
+            e.status = COUNTED_TWICE
+            e.reason = f"已含在汇总表 {inside[(unit_key(e.unit), e.year)][0].path.name} 中，不再重复计入"
+    problems = []
+    for (name, year), holders in sorted(inside.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        if len(holders) > 1:
+            files = "、".join(h.path.name for h in holders)
+            problems.append(f"{name}（{year}年度）同时含在 {files} 中，被重复计入，请从其中一个汇总表中去掉")
+    return problems
+
+
+def _roster(entries: list[Entry], roster: list[tuple[str, str]]) -> list[str]:
+    expected = {unit_key(n): n for n, _ in roster}
+    for e in entries:
+        if e.status == INCLUDED and unit_key(e.unit) not in expected:
+            e.status, e.reason = OUTSIDE, "不在名单中，未汇总"
+    submitted = {unit_key(e.unit) for e in entries if e.filing is not None and e.status not in (WRONG_YEAR,)}
+    return [name for key, name in expected.items() if key not in submitted]
+
+
+# --- merge ----------------------------------------------------------------------------------------------
+
+
+def merge(
+    inputs: Sequence[str | Path],
+    output: Path,
+    *,
+    roster: Path | None = None,
+    include_invalid: bool = False,
+    jobs: int | None = None,
+    year: int | None = None,
+    agency: str = "",
+    overwrite: bool = False,
+    progress: bool = False,
+) -> MergeResult:
+    from govxl.checker import validate_filings
+    from govxl.files import write_atomically
+    from govxl.workbook import render
+
+    if output.suffix.lower() != ".xlsx":
+        raise GovxlError(f"输出文件须以 .xlsx 结尾：{output}")
+    if output.exists() and not overwrite:
+        raise GovxlError(f"输出文件已存在：{output}（不会覆盖；如确需覆盖请加 --force）")
+    expected = read_roster(roster) if roster else None
+    paths = expand_inputs(inputs, exclude=output)
+    if not paths:
+        raise GovxlError("没有找到要汇总的 .xlsx 文件")
+    entries = read_entries(paths, jobs, progress)
+    readable = [e for e in entries if e.filing is not None]
+    found, frames = validate_filings([e.filing for e in readable if e.filing])
+    for e, extra in zip(readable, found, strict=True):
+        assert e.filing is not None
+        e.findings = e.filing.findings + extra
+    target_year = _choose_year(entries, year)
+    if target_year:
+        edition = edition_for_year(target_year)
+    else:
+        edition = next((e.filing.edition for e in readable if e.filing), "2021")
+    _apply_policy(entries, target_year, edition, include_invalid)
+    problems = _double_counting(entries)
+    missing = _roster(entries, expected) if expected is not None else []
+    included = [e for e in entries if e.status == INCLUDED]
+    ed = load_edition(edition)
+    sums = _sums(ed, included)
+    units = _units(included)
+    if not included:
+        return MergeResult(None, target_year, edition, entries, missing, sums, problems, units)
+    rows = _frame_rows(ed, readable, frames.get(edition))
+    values: dict[str, Any] = {**sums, "unit": agency or "汇总", "year": target_year}
+    hints = {
+        "unit": f"本表由 govxl merge 汇总 {len(units)} 个单位，名单见“{UNITS_SHEET}”表，来源见“{SOURCES_SHEET}”表"
+    }
+    data = render(
+        edition,
+        values,
+        hints=hints,
+        properties={PROP_MERGED: str(len(units))},
+        extra=_provenance(ed, entries, rows, missing, problems, units),
+    )
+    write_atomically(output, data, overwrite=overwrite)
+    return MergeResult(output, target_year, edition, entries, missing, sums, problems, units)
+
+
+def _sums(ed: Edition, included: list[Entry]) -> dict[str, float]:
+    import numpy as np
+
+    codes = list(ed.input_codes)
+    if not included:
+        return dict.fromkeys(codes, 0.0)
+    matrix = np.array([[e.filing.inputs.get(c, 0.0) for c in codes] for e in included if e.filing], dtype=float)
+    totals = np.nansum(matrix, axis=0)  # a cell that was not a number (kept by --include-invalid) counts as 0
+    return {c: _clean(v) for c, v in zip(codes, totals, strict=True)}
+
+
+def _clean(value: float) -> float:
+    value = round(float(value), 6)
+    return int(value) if value.is_integer() else value
+
+
+def _units(included: list[Entry]) -> list[tuple[str, int | None, str, str]]:
+    out: list[tuple[str, int | None, str, str]] = []
+    for e in included:
+        if e.merged:
+            out.extend((name, year, sha, e.path.name) for name, year, sha in e.inner)
+        elif e.filing:
+            out.append((e.unit, e.year, e.filing.sha256, e.path.name))
+    return out
+
+
+def _frame_rows(ed: Edition, readable: list[Entry], frame_info: Any) -> dict[int, list[Any]]:
+    """Each readable unit's cell values (inputs and recomputed totals), by id of its entry."""
+    codes = list(ed.cells)
+    numeric = [c for c in codes if ed.cells[c].table]
+    out: dict[int, list[Any]] = {}
+    if frame_info is None:
+        return out
+    positions, frame = frame_info
+    block = frame[numeric].to_numpy()
+    for row, position in enumerate(positions):
+        out[id(readable[position])] = [None if v != v else _clean(v) for v in block[row]]
+    return out
+
+
+def _provenance(
+    ed: Edition,
+    entries: list[Entry],
+    rows: dict[int, list[Any]],
+    missing: list[str],
+    problems: list[str],
+    units: list[tuple[str, int | None, str, str]],
+) -> list[Any]:
+    from govxl.workbook import DataSheet
+
+    numeric = [c for c in ed.cells if ed.cells[c].table]
+    short = {t.sheet: "表" + t.heading.split("、", 1)[0] for t in ed.tables}
+    labels = [
+        " / ".join([short[ed.cells[c].sheet], *ed.cells[c].row_labels[-1:], *ed.cells[c].col_labels[-1:]])
+        for c in numeric
+    ]
+    fixed = ["填报单位", "报告年度", "文件", "SHA-256", "版本", "状态", "错误", "警告"]
+    sources = DataSheet(
+        SOURCES_SHEET,
+        [fixed + labels, [""] * len(fixed) + numeric],
+        ([*_identity(e), e.status, e.errors, e.warnings, *rows.get(id(e), [])] for e in entries),
+        [24, 8, 40, 18, 6, 12, 6, 6],
+    )
+
+    def problem_rows() -> Iterable[list[Any]]:
+        for text in problems:
+            yield ["", "", "强制", "汇总", "", text]
+        for e in entries:
+            for f in e.findings:
+                a = f.anchor
+                where = f"{a.sheet}!{a.cell}" if a and a.cell else (a.sheet if a else "")
+                yield [e.unit, str(e.path), f.severity.chinese, f.rule, where, f.message]
+
+    problem_sheet = DataSheet(
+        PROBLEMS_SHEET,
+        [["填报单位", "文件", "严重程度", "规则", "位置", "问题"]],
+        problem_rows(),
+        [24, 40, 8, 7, 30, 80],
+    )
+    status_rows: list[list[Any]] = [
+        [i, e.unit, str(e.path), e.status, e.reason, e.year, e.filing.sha256 if e.filing else ""]
+        for i, e in enumerate(entries, start=1)
+    ]
+    status_rows += [
+        [len(entries) + i, name, "", MISSING, "名单中有，未收到文件", None, ""]
+        for i, name in enumerate(missing, start=1)
+    ]
+    status = DataSheet(
+        STATUS_SHEET,
+        [["序号", "填报单位", "文件", "状态", "说明", "报告年度", "SHA-256"]],
+        status_rows,
+        [6, 24, 40, 16, 50, 8, 18],
+    )
+    unit_sheet = DataSheet(
+        UNITS_SHEET, [["填报单位", "报告年度", "SHA-256", "来源文件"]], [list(u) for u in units], [30, 8, 18, 40]
+    )
+    return [status, sources, problem_sheet, unit_sheet]
+
+
+def _identity(e: Entry) -> list[Any]:
+    sha, edition = (e.filing.sha256, e.filing.edition) if e.filing else ("", "")
+    return [e.unit, e.year, str(e.path), sha, edition]
+
+
+def summary_json(result: MergeResult) -> dict[str, Any]:
+    return {
+        "output": str(result.output) if result.output else None,
+        "year": result.year,
+        "edition": result.edition,
+        "inputs": len(result.entries),
+        "included": sum(e.status == INCLUDED for e in result.entries),
+        "units": len(result.units),
+        "statuses": result.counts(),
+        "missing": result.missing,
+        "problems": result.problems,
+        "files": [
+            {
+                "path": str(e.path),
+                "unit": e.unit or None,
+                "year": e.year,
+                "status": e.status,
+                "reason": e.reason or None,
+                "errors": e.errors,
+                "warnings": e.warnings,
+                "sha256": e.filing.sha256 if e.filing else None,
+            }
+            for e in result.entries
+        ],
+        "sums": result.sums,
+    }
+
+
+def summary_text(result: MergeResult) -> str:
+    counts = result.counts()
+    lines = []
+    if result.output:
+        lines.append(
+            f"已汇总 {len(result.units)} 个单位，写入 {result.output}（{result.year or '未知'}年度，"
+            f"{result.edition} 版）"
+        )
+    else:
+        lines.append("没有可汇总的单位，未写出汇总表")
+    lines.append(
+        f"输入文件 {len(result.entries)} 个：" + "，".join(f"{s} {n}" for s, n in counts.items() if s != MISSING)
+    )
+    if result.missing:
+        shown = "、".join(result.missing[:10]) + ("等" if len(result.missing) > 10 else "")
+        lines.append(f"名单中未报送 {len(result.missing)} 个：{shown}")
+    for text in result.problems:
+        lines.append(f"问题：{text}")
+    for e in result.entries:
+        if e.status != INCLUDED:
+            lines.append(f"  {e.status}：{e.path}" + (f"（{e.reason}）" if e.reason else ""))
+    return "\n".join(lines) + "\n"
