@@ -50,7 +50,7 @@ def render_markdown(edition: str = "2021") -> str:
         "",
         f"<!-- 由 `govxl cells --edition {edition} --format markdown` 生成，请勿手工修改。 -->",
         "",
-        f"格式依据：{ed.basis}《{ed.name}》。模板版本 {ed.version}，结构指纹 `{grid.fingerprint()}`。",
+        f"格式依据：{ed.basis}《{ed.name}》。模板版本 {ed.version}，结构指纹 `{grid.fingerprint}`。",
         "",
         "每个填写格和合计格都有一个稳定的英文编码；模板中每格另有同名的定义名称（前缀 `gx_`），"
         "校验、汇总和抽取都按编码而不是位置识别单元格。",

@@ -48,9 +48,10 @@ def validate_filings(filings: Sequence[Filing]) -> tuple[list[list[Finding]], di
     for edition, positions in by_edition.items():
         group = [filings[i] for i in positions]
         frame = build_frame(grid_for(edition).edition, group)
+        columns = _Columns(frame)
         for failure in validate(edition, frame):
             i = positions[failure.row]
-            out[i].extend(_to_findings(grid_for(edition), filings[i], frame.iloc[failure.row], failure))
+            out[i].extend(_to_findings(grid_for(edition), filings[i], _Row(columns, failure.row), failure))
         frames[edition] = (positions, frame)
     return out, frames
 
@@ -127,11 +128,34 @@ def _where(grid: Grid, eq: Equation) -> str:
     return anchor.col_labels[-2] if len(anchor.col_labels) > 1 else anchor.col_labels[-1]
 
 
-def _to_findings(grid: Grid, filing: Filing, row: object, failure: Failure) -> list[Finding]:
+class _Columns(dict[str, Any]):
+    """The validated frame's columns as numpy arrays, fetched once each (frame.iloc builds a Series per call,
+    which thousands of findings pay for)."""
+
+    def __init__(self, frame: Any) -> None:
+        super().__init__()
+        self.frame = frame
+
+    def __missing__(self, code: str) -> Any:
+        self[code] = column = self.frame[code].to_numpy()
+        return column
+
+
+class _Row:
+    """One unit's values in the validated frame."""
+
+    def __init__(self, columns: _Columns, row: int) -> None:
+        self.columns, self.row = columns, row
+
+    def __getitem__(self, code: str) -> float:
+        return float(self.columns[code][self.row])
+
+
+def _to_findings(grid: Grid, filing: Filing, row: _Row, failure: Failure) -> list[Finding]:
     ed = grid.edition
 
     def value(code: str) -> float:
-        return float(row[code])  # type: ignore[index]
+        return row[code]
 
     rule = failure.rule
     if failure.key:

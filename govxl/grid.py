@@ -11,7 +11,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from govxl.errors import SpecError
 from govxl.spec import Edition, Equation, Node, Table, load_edition
@@ -117,6 +117,25 @@ class Grid:
         self.where: dict[str, tuple[SheetGrid, Place]] = {
             code: (sheet, place) for sheet in self.sheets for code, place in sheet.cells.items()
         }
+        # asked for every cell of every workbook read: computed once
+        self._address = {code: a1(place.row, place.col) for code, (_, place) in self.where.items()}
+        self.positions = {code: (place.row, place.col) for code, (_, place) in self.where.items()}
+        # per sheet, what a reader visits: (code, A1, (row, col), is a table input)
+        self.read_plan = {
+            sheet.name: [
+                (
+                    code,
+                    self._address[code],
+                    self.positions[code],
+                    edition.cells[code].kind == "input" and bool(edition.cells[code].table),
+                )
+                for code in sheet.cells
+            ]
+            for sheet in self.sheets
+        }
+        self._formula = {
+            code: "=" + self._sum_expr(cell.parts) for code, cell in edition.cells.items() if cell.kind == "total"
+        }
 
     # --- addresses and formulas ---------------------------------------------------------------------
 
@@ -124,8 +143,7 @@ class Grid:
         return self.where[code][0]
 
     def address(self, code: str) -> str:
-        place = self.where[code][1]
-        return a1(place.row, place.col)
+        return self._address[code]
 
     def reference(self, code: str) -> str:
         """Absolute reference with the sheet, as a defined name needs it."""
@@ -147,7 +165,7 @@ class Grid:
         return f"SUM({','.join(refs)})"
 
     def formula(self, code: str) -> str:
-        return "=" + self._sum_expr(self.edition.cells[code].parts)
+        return self._formula[code]
 
     def formula_at(self, code: str, cell: str) -> str:
         """The total's formula as it reads when the cell has moved to `cell` (rows or columns inserted)."""
@@ -161,6 +179,7 @@ class Grid:
     def check_formula(self, eq: Equation) -> str:
         return f'=IF({self._sum_expr(eq.lhs)}={self._sum_expr(eq.rhs)},"{CHECK_OK}","{CHECK_BROKEN}")'
 
+    @cached_property
     def fingerprint(self) -> str:
         """A hash of the structure a reader relies on: sheets, labels, codes, addresses and formulas."""
         structure = {

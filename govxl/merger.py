@@ -11,9 +11,10 @@ import math
 import os
 import re
 import sys
+import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,17 +188,42 @@ def _inner_units(path: Path) -> list[tuple[str, int | None, str]]:
     return out
 
 
-def read_entries(paths: Sequence[Path], jobs: int | None = None, progress: bool = False) -> list[Entry]:
+def read_entries(
+    paths: Sequence[Path],
+    jobs: int | None = None,
+    progress: bool = False,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[Entry]:
+    """Read every file, in worker processes when there are many. `meanwhile` runs in a thread of this
+    process while the workers read (this process would otherwise only wait)."""
     jobs = jobs or os.cpu_count() or 1
     texts = [str(p) for p in paths]
     results: Iterable[tuple[Filing | None, str, float, list[tuple[str, int | None, str]]]]
     if jobs <= 1 or len(paths) < 16:
+        if meanwhile:
+            meanwhile()
         results = map(_read, texts)
         return [Entry(p, *r) for p, r in zip(paths, _progress(results, len(paths), progress), strict=True)]
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         results = pool.map(_read, texts, chunksize=chunk)
-        return [Entry(p, *r) for p, r in zip(paths, _progress(results, len(paths), progress), strict=True)]
+        # the first submit has started every worker, so no fork happens while this thread runs
+        helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
+        if helper:
+            helper.start()
+        entries = [Entry(p, *r) for p, r in zip(paths, _progress(results, len(paths), progress), strict=True)]
+    if helper:
+        helper.join()
+    return entries
+
+
+def _prepare_validation() -> None:
+    """Import pandas and pandera and build the schemas: about half a second, spent while workers read."""
+    from govxl.schema import build_schema
+    from govxl.spec import available_editions
+
+    for edition in available_editions():
+        build_schema(edition)
 
 
 def _progress(items: Iterable[Any], total: int, show: bool) -> Iterable[Any]:
@@ -375,7 +401,7 @@ def merge(
     paths = expand_inputs(inputs, exclude=output)
     if not paths:
         raise GovxlError("没有找到要汇总的 .xlsx 文件")
-    entries = read_entries(paths, jobs, progress)
+    entries = read_entries(paths, jobs, progress, meanwhile=_prepare_validation)
     readable = [e for e in entries if e.filing is not None]
     found, frames = validate_filings([e.filing for e in readable if e.filing])
     for e, extra in zip(readable, found, strict=True):
@@ -444,10 +470,12 @@ def _frame_rows(ed: Edition, readable: list[Entry], frame_info: Any) -> dict[int
     out: dict[int, list[Any]] = {}
     if frame_info is None:
         return out
+    import numpy as np
+
     positions, frame = frame_info
-    block = frame[numeric].to_numpy()
+    block = np.round(frame[numeric].to_numpy(dtype=float), 6).tolist()  # nan stays nan: written as no value
     for row, position in enumerate(positions):
-        out[id(readable[position])] = [None if v != v else _clean(v) for v in block[row]]
+        out[id(readable[position])] = block[row]
     return out
 
 

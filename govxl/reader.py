@@ -143,7 +143,7 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
     ed = grid.edition
     if PROP_EDITION not in props:
         findings.append(finding("M1"))
-    elif props.get(PROP_FINGERPRINT) != grid.fingerprint():
+    elif props.get(PROP_FINGERPRINT) != grid.fingerprint:
         findings.append(
             finding("M2", expected=ed.version, actual=props.get(PROP_VERSION, "未知"), edition=ed.edition)
         )
@@ -168,11 +168,20 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
             continue
         if actual != sg.name:
             filing.sheet_names[sg.name] = actual
-        cells = book.sheet(actual)
-        moved = _locate(filing, grid, sg, actual, book.defined_names)
-        if not moved:
-            _check_labels(filing, sg, cells, actual)
-        for code in sg.cells:
+        cells = book.sheet(actual, formulas=bool(sg.table))  # the cover holds no formulas of ours
+        # rows inserted or deleted shift the labels, so names (which move with the cells) are consulted only
+        # when a label is out of place: most workbooks never pay for parsing 205 names
+        changed = _check_labels(sg, cells, actual)
+        if changed and not _locate(filing, grid, sg, actual, book.defined_names()):
+            filing.findings.extend(changed)
+        rows, formulas, errors = cells.rows, cells.formulas, cells.errors
+        for code, address, (r, c), is_input in grid.read_plan[sg.name]:
+            # the common case first, kept cheap: a plain number where the template put it
+            if is_input and code not in filing.moved and address not in formulas and address not in errors:
+                value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+                if type(value) is float:
+                    filing.inputs[code] = value
+                    continue
             _read_cell(filing, grid, code, cells)
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
@@ -225,14 +234,16 @@ def _locate(filing: Filing, grid: Grid, sg: SheetGrid, actual: str, names: dict[
     return moved
 
 
-def _check_labels(filing: Filing, sg: SheetGrid, cells: SheetCells, actual: str) -> None:
+def _check_labels(sg: SheetGrid, cells: SheetCells, actual: str) -> list[Finding]:
+    out = []
     for span in sg.labels:
         if span.role in ("hint", "note", "caption"):
             continue
         got = _text(cells.value(span.row, span.col))
         if got != span.text:
             ref = CellRef(actual, a1(span.row, span.col))
-            filing.findings.append(finding("S1", (ref,), expected=span.text, actual=got or "（空）"))
+            out.append(finding("S1", (ref,), expected=span.text, actual=got or "（空）"))
+    return out
 
 
 def _missing(filing: Filing, ed: Edition, code: str) -> None:
@@ -250,19 +261,24 @@ def _missing(filing: Filing, ed: Edition, code: str) -> None:
 def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None:
     ed = grid.edition
     cell = ed.cells[code]
-    ref = filing.ref(grid, code)
-    value = cells.value(*parse_a1(ref.cell))
-    formula = cells.formulas.get(ref.cell)
-    error = cells.errors.get(ref.cell)
+    moved = filing.moved.get(code)
+    address = moved or grid.address(code)
+    value = cells.value(*(parse_a1(moved) if moved else grid.positions[code]))
+    formula = cells.formulas.get(address)
+    error = cells.errors.get(address)
     if not cell.table:
-        _read_cover(filing, ed, code, value, ref)
+        _read_cover(filing, ed, code, value, filing.ref(grid, code))
         return
     if cell.kind == "total":
-        stored = parse_number(error or value)
-        filing.cached[code] = stored.number if stored.number is not None else math.nan
+        if type(value) is float and error is None:
+            filing.cached[code] = value
+        else:
+            stored = parse_number(error or value)
+            filing.cached[code] = stored.number if stored.number is not None else math.nan
         if formula is not None:
-            expected = grid.formula_at(code, ref.cell)
-            filing.formulas_ok[code] = _norm_formula(formula) == _norm_formula(expected)
+            expected = grid.formula_at(code, address)
+            same = formula == expected or _norm_formula(formula) == _norm_formula(expected)
+            filing.formulas_ok[code] = same
         else:
             filing.formulas_ok[code] = False
             typed = parse_number(error or value)
@@ -272,23 +288,33 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None
     value_rule = ed.table(cell.table).value_rule
     if formula is not None:
         filing.inputs[code] = math.nan
-        bad = finding(value_rule, (ref,), actual=formula, raw=formula, reason="填写格不能含公式")
+        bad = finding(
+            value_rule, (filing.ref(grid, code),), actual=formula, raw=formula, reason="填写格不能含公式"
+        )
         filing.findings.append(bad)
         return
     parsed = parse_number(error or value, kind)
     if parsed.status == "blank":
         filing.inputs[code] = 0.0
-        filing.findings.append(finding("B1", (ref,), expected=0, actual=None))
+        filing.findings.append(finding("B1", (filing.ref(grid, code),), expected=0, actual=None))
     elif parsed.status == "bad":
         filing.inputs[code] = math.nan
-        bad = finding(value_rule, (ref,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
+        bad = finding(
+            value_rule, (filing.ref(grid, code),), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason
+        )
         filing.findings.append(bad)
     else:
         assert parsed.number is not None
         filing.inputs[code] = parsed.number
         if parsed.status == "converted":
             filing.findings.append(
-                finding("T1", (ref,), expected=parsed.number, actual=show(parsed.number), raw=parsed.raw)
+                finding(
+                    "T1",
+                    (filing.ref(grid, code),),
+                    expected=parsed.number,
+                    actual=show(parsed.number),
+                    raw=parsed.raw,
+                )
             )
 
 

@@ -18,12 +18,21 @@ from typing import Any
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/?>")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*?)/?>")
-_NAME = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>(.*?)</(?:\w+:)?definedName>", re.S)
+_NAME = re.compile(
+    r'<(?:\w+:)?definedName\b[^>]*?\bname="([^"]+)"([^>]*)>\s*'
+    r"(?:'((?:[^']|'')+)'|([^!<']+))!\$?([A-Z]{1,3})\$?(\d+)\s*</(?:\w+:)?definedName>"
+)
 _PROP = re.compile(r"<(?:\w+:)?property\b([^>]*)>\s*<[\w:]+>(.*?)</[\w:]+>\s*</(?:\w+:)?property>", re.S)
-_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_FORMULA = re.compile(r"<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+# <f> is a cell's first child (ECMA-376 CT_Cell), so only formula cells match; likewise only error cells
+_FORMULA_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_ERROR_CELL = re.compile(r'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_REF = re.compile(r'\br="([A-Z]+\d+)"')
 _VALUE = re.compile(r"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_A1 = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _sheet_name(quoted: str, plain: str) -> str:
+    name = quoted.replace("''", "'") if quoted else plain
+    return html.unescape(name) if "&" in name else name
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -48,17 +57,27 @@ class SheetCells:
 @dataclass
 class Workbook:
     sheet_names: list[str]
-    defined_names: dict[str, tuple[str, str]]  # name -> (sheet, A1 without $)
+    _book_xml: str
     properties: dict[str, str]
     _zip: zipfile.ZipFile
     _calamine: Any
     _paths: dict[str, str]
+    _members: frozenset[str]
 
-    def sheet(self, name: str) -> SheetCells:
+    def defined_names(self) -> dict[str, tuple[str, str]]:
+        """Workbook-level names of single cells: name -> (sheet, A1 without $)."""
+        return {
+            html.unescape(name): (_sheet_name(quoted, plain), col + row)
+            for name, attrs, quoted, plain, col, row in _NAME.findall(self._book_xml)
+            if "localSheetId" not in attrs
+        }
+
+    def sheet(self, name: str, formulas: bool = True) -> SheetCells:
+        """The sheet's values; with `formulas`, also its formulas and error cells (a scan of its XML)."""
         rows = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
         cells = SheetCells(rows)
         path = self._paths.get(name)
-        if path and path in self._zip.namelist():
+        if formulas and path and path in self._members:
             _scan(self._zip.read(path).decode("utf-8", "replace"), cells)
         return cells
 
@@ -70,33 +89,31 @@ class Workbook:
 def _scan(xml: str, cells: SheetCells) -> None:
     masters: dict[str, tuple[str, str]] = {}  # shared formula id -> (text, anchor)
     pending: list[tuple[str, str]] = []
-    for attrs_text, inner in _CELL.findall(xml):
-        if not inner:
+    for cell_attrs, f_attrs, f_text in _FORMULA_CELL.findall(xml):
+        ref = _REF.search(cell_attrs)
+        if not ref:
             continue
-        attrs = _attrs(attrs_text)
-        ref = attrs.get("r", "")
-        f = _FORMULA.search(inner)
-        if f:
-            fattrs = _attrs(f[1])
-            text = html.unescape(f[2] or "")
-            if fattrs.get("t") == "shared":
-                si = fattrs.get("si", "")
-                if text:
-                    masters[si] = (text, ref)
-                else:
-                    pending.append((ref, si))
+        text = html.unescape(f_text or "")
+        if 't="shared"' in f_attrs:
+            si = _attrs(f_attrs).get("si", "")
             if text:
-                cells.formulas[ref] = "=" + text
-        if attrs.get("t") == "e":
+                masters[si] = (text, ref[1])
+            else:
+                pending.append((ref[1], si))
+        if text:
+            cells.formulas[ref[1]] = "=" + text
+    for cell_attrs, inner in _ERROR_CELL.findall(xml) if 't="e"' in xml else ():
+        ref = _REF.search(cell_attrs)
+        if ref:
             v = _VALUE.search(inner)
-            cells.errors[ref] = html.unescape(v[1]) if v else "#N/A"
+            cells.errors[ref[1]] = html.unescape(v[1]) if v else "#N/A"
     if pending:
         from openpyxl.formula.translate import Translator
 
-        for ref, si in pending:
+        for ref_text, si in pending:
             if si in masters:
                 text, anchor = masters[si]
-                cells.formulas[ref] = Translator("=" + text, origin=anchor).translate_formula(ref)
+                cells.formulas[ref_text] = Translator("=" + text, origin=anchor).translate_formula(ref_text)
 
 
 def open_workbook(data: bytes) -> Workbook:
@@ -117,23 +134,9 @@ def open_workbook(data: bytes) -> Workbook:
         a = _attrs(sheet)
         rid = next((v for k, v in a.items() if k.endswith(":id")), "")
         paths[a.get("name", "")] = targets.get(rid, "")
-    names = {}
-    for attrs_text, text in _NAME.findall(book_xml):
-        a = _attrs(attrs_text)
-        if "localSheetId" in a:
-            continue
-        ref = html.unescape(text).strip()
-        if "!" not in ref or "," in ref:
-            continue
-        sheet, cell = ref.rsplit("!", 1)
-        if sheet.startswith("'") and sheet.endswith("'"):
-            sheet = sheet[1:-1].replace("''", "'")
-        cell = cell.replace("$", "")
-        if _A1.fullmatch(cell):
-            names[a.get("name", "")] = (sheet, cell)
     props = {}
     if "docProps/custom.xml" in zf.namelist():
         custom = zf.read("docProps/custom.xml").decode("utf-8", "replace")
         props = {_attrs(a).get("name", ""): html.unescape(v) for a, v in _PROP.findall(custom)}
     calamine = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    return Workbook(list(calamine.sheet_names), names, props, zf, calamine, paths)
+    return Workbook(list(calamine.sheet_names), book_xml, props, zf, calamine, paths, frozenset(zf.namelist()))

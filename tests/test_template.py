@@ -105,7 +105,7 @@ def test_properties_print_setup_and_live_checks(book: openpyxl.Workbook) -> None
     props = {p.name: p.value for p in book.custom_doc_props.props}
     assert props[PROP_EDITION] == "2021"
     assert props[PROP_VERSION] == load_edition("2021").version
-    assert props[PROP_FINGERPRINT] == grid_for("2021").fingerprint()
+    assert props[PROP_FINGERPRINT] == grid_for("2021").fingerprint
     for name in book.sheetnames[1:]:
         ws = book[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
