@@ -36,6 +36,36 @@ def main() -> None:
         flags=re.S,
     )
     guide.write_text(text, encoding="utf-8")
+    merge_guide = ROOT / "docs" / "merge.md"
+    text = merge_guide.read_text(encoding="utf-8")
+    out = merge_demo_output()
+    text = re.sub(
+        r"(```text\n\$ govxl merge [^\n]*\n).*?(```)", lambda m: m[1] + out + m[2], text, count=1, flags=re.S
+    )
+    merge_guide.write_text(text, encoding="utf-8")
+
+
+MERGE_DEMO_ARGS = (
+    "merge",
+    "examples/merge_demo",
+    "-o",
+    "汇总.xlsx",
+    "--roster",
+    "examples/merge_demo/名单.csv",
+    "--agency",
+    "某区政务公开办",
+)
+
+
+def merge_demo_output() -> str:
+    """What the guide's merge command prints, run in a scratch copy so the output path reads 汇总.xlsx."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(ROOT / "examples" / "merge_demo", Path(tmp) / "examples" / "merge_demo")
+        cmd = [sys.executable, "-m", "govxl", *MERGE_DEMO_ARGS]
+        return subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, check=False).stdout
 
 
 if __name__ == "__main__":

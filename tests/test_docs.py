@@ -71,3 +71,28 @@ def test_checking_guide_shows_real_output() -> None:
     assert result.returncode == 1
     doc = (ROOT / "docs" / "check.md").read_text(encoding="utf-8")
     assert "$ govxl check examples/with_errors_2024.xlsx --no-corrections\n" + result.stdout in doc
+
+
+def test_merge_guide_shows_real_output() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
+    assert spec and spec.loader
+    gen_docs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_docs)
+    out = gen_docs.merge_demo_output()
+    assert "已汇总 3 个单位" in out and "己区民政局" in out
+    doc = (ROOT / "docs" / "merge.md").read_text(encoding="utf-8")
+    assert "$ govxl " + " ".join(gen_docs.MERGE_DEMO_ARGS) + "\n" + out in doc
+
+
+def test_merge_demo_is_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_examples", ROOT / "examples" / "make_examples.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for i, unit in enumerate(module.MERGE_DEMO, start=1):
+        stored = (ROOT / "examples" / "merge_demo" / f"{i:02d}_{unit}.xlsx").read_bytes()
+        assert stored == render("2021", module.merge_demo_values(unit)), "run python examples/make_examples.py"

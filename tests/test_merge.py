@@ -239,3 +239,35 @@ def test_command_line(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad_roster = govxl("merge", str(d), "-o", str(tmp_path / "r.xlsx"), "--roster", str(tmp_path / "no.csv"))
     assert bad_roster.returncode == 2 and "名单文件" in bad_roster.stderr
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+    import shutil
+    import subprocess
+    import sys
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    for i in range(20):
+        write(tmp_path / "in" / f"u{i:02d}.xlsx", unit(f"单位{i}"))
+    exe = shutil.which("govxl")
+    cmd = [exe] if exe else [sys.executable, "-m", "govxl"]
+    cmd += ["merge", str(tmp_path / "in"), "-o", str(tmp_path / "out" / "m.xlsx")]
+    master, slave = pty.openpty()
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=slave, timeout=120, check=False)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert done.returncode == 0
+    assert "读取" in seen.decode("utf-8", "replace") and "20/20" in seen.decode("utf-8", "replace")
+    quiet = subprocess.run([*cmd[:-1], str(tmp_path / "out" / "m2.xlsx")], capture_output=True, timeout=120)
+    assert quiet.returncode == 0 and quiet.stderr == b""
