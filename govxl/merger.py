@@ -7,7 +7,6 @@ govxl workbook (the official tables filled with the sums, live formulas) followe
 from __future__ import annotations
 
 import glob
-import math
 import os
 import re
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 from govxl.errors import GovxlError
 from govxl.findings import Finding, Severity
 from govxl.reader import Filing, load_bytes, read_filing
+from govxl.schema import stack
 from govxl.spec import Edition, edition_for_year, load_edition
 
 INCLUDED = "已汇总"
@@ -292,9 +292,7 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
 
 
 def _same_numbers(a: Filing, b: Filing) -> bool:
-    return a.inputs.keys() == b.inputs.keys() and all(
-        a.inputs[k] == b.inputs[k] or (math.isnan(a.inputs[k]) and math.isnan(b.inputs[k])) for k in a.inputs
-    )
+    return a.edition == b.edition and a.inputs.data.tobytes() == b.inputs.data.tobytes()
 
 
 def _choose_year(entries: list[Entry], year: int | None) -> int | None:
@@ -421,7 +419,7 @@ def merge(
     units = _units(included)
     if not included:
         return MergeResult(None, target_year, edition, entries, missing, sums, problems, units)
-    rows = _frame_rows(ed, readable, frames.get(edition))
+    rows = _UnitValues(ed, readable, frames.get(edition))
     values: dict[str, Any] = {**sums, "unit": agency or "汇总", "year": target_year}
     hints = {
         "unit": f"本表由 govxl merge 汇总 {len(units)} 个单位，名单见“{UNITS_SHEET}”表，来源见“{SOURCES_SHEET}”表"
@@ -443,7 +441,7 @@ def _sums(ed: Edition, included: list[Entry]) -> dict[str, float]:
     codes = list(ed.input_codes)
     if not included:
         return dict.fromkeys(codes, 0.0)
-    matrix = np.array([[e.filing.inputs.get(c, 0.0) for c in codes] for e in included if e.filing], dtype=float)
+    matrix = stack([e.filing.inputs for e in included if e.filing], ed.input_codes)
     totals = np.nansum(matrix, axis=0)  # a cell that was not a number (kept by --include-invalid) counts as 0
     return {c: _clean(v) for c, v in zip(codes, totals, strict=True)}
 
@@ -463,26 +461,30 @@ def _units(included: list[Entry]) -> list[tuple[str, int | None, str, str]]:
     return out
 
 
-def _frame_rows(ed: Edition, readable: list[Entry], frame_info: Any) -> dict[int, list[Any]]:
-    """Each readable unit's cell values (inputs and recomputed totals), by id of its entry."""
-    codes = list(ed.cells)
-    numeric = [c for c in codes if ed.cells[c].table]
-    out: dict[int, list[Any]] = {}
-    if frame_info is None:
-        return out
-    import numpy as np
+class _UnitValues:
+    """Each readable unit's cell values (inputs and recomputed totals), by id of its entry, taken from the
+    validated frame one row at a time as the provenance sheet is written."""
 
-    positions, frame = frame_info
-    block = np.round(frame[numeric].to_numpy(dtype=float), 6).tolist()  # nan stays nan: written as no value
-    for row, position in enumerate(positions):
-        out[id(readable[position])] = block[row]
-    return out
+    def __init__(self, ed: Edition, readable: list[Entry], frame_info: Any) -> None:
+        import numpy as np
+
+        self.rows: dict[int, int] = {}
+        self.block = np.empty((0, 0))
+        if frame_info is not None:
+            positions, frame = frame_info
+            numeric = [c for c in ed.cells if ed.cells[c].table]
+            self.block = np.round(frame[numeric].to_numpy(dtype=float), 6)  # nan is written as no value
+            self.rows = {id(readable[p]): row for row, p in enumerate(positions)}
+
+    def get(self, entry: Entry) -> list[Any]:
+        row = self.rows.get(id(entry))
+        return [] if row is None else list(self.block[row].tolist())
 
 
 def _provenance(
     ed: Edition,
     entries: list[Entry],
-    rows: dict[int, list[Any]],
+    rows: _UnitValues,
     missing: list[str],
     problems: list[str],
     units: list[tuple[str, int | None, str, str]],
@@ -499,7 +501,8 @@ def _provenance(
     sources = DataSheet(
         SOURCES_SHEET,
         [fixed + labels, [""] * len(fixed) + numeric],
-        ([*_identity(e), e.status, e.errors, e.warnings, *rows.get(id(e), [])] for e in entries),
+        ([*_identity(e), e.status, e.errors, e.warnings, *rows.get(e)] for e in entries),
+        len(entries),
         [24, 8, 40, 18, 6, 12, 6, 6],
     )
 
@@ -516,6 +519,7 @@ def _provenance(
         PROBLEMS_SHEET,
         [["填报单位", "文件", "严重程度", "规则", "位置", "问题"]],
         problem_rows(),
+        len(problems) + sum(len(e.findings) for e in entries),
         [24, 40, 8, 7, 30, 80],
     )
     status_rows: list[list[Any]] = [
@@ -530,10 +534,15 @@ def _provenance(
         STATUS_SHEET,
         [["序号", "填报单位", "文件", "状态", "说明", "报告年度", "SHA-256"]],
         status_rows,
+        len(status_rows),
         [6, 24, 40, 16, 50, 8, 18],
     )
     unit_sheet = DataSheet(
-        UNITS_SHEET, [["填报单位", "报告年度", "SHA-256", "来源文件"]], [list(u) for u in units], [30, 8, 18, 40]
+        UNITS_SHEET,
+        [["填报单位", "报告年度", "SHA-256", "来源文件"]],
+        [list(u) for u in units],
+        len(units),
+        [30, 8, 18, 40],
     )
     return [status, sources, problem_sheet, unit_sheet]
 

@@ -12,8 +12,10 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,46 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
+class CellValues(MutableMapping[str, float]):
+    """Numbers by cell code, held as one array of doubles in a fixed order of codes (nan where unset).
+
+    A merge keeps tens of thousands of filings in memory at once: a dict of 166 Python floats costs about
+    9 KB a unit, this 1.3 KB; and a frame is built by stacking the arrays rather than by 3 million lookups."""
+
+    __slots__ = ("codes", "data", "index")
+
+    def __init__(self, codes: tuple[str, ...], data: array[float] | None = None) -> None:
+        self.codes = codes
+        self.index = _index_of(codes)
+        self.data = data if data is not None else array("d", [math.nan]) * len(codes)
+
+    def __getitem__(self, code: str) -> float:
+        value = self.data[self.index[code]]
+        if value != value and code not in self.index:
+            raise KeyError(code)
+        return value
+
+    def __setitem__(self, code: str, value: float) -> None:
+        self.data[self.index[code]] = value
+
+    def __delitem__(self, code: str) -> None:
+        self.data[self.index[code]] = math.nan
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (CellValues, (self.codes, self.data))
+
+
+@cache
+def _index_of(codes: tuple[str, ...]) -> dict[str, int]:
+    return {code: i for i, code in enumerate(codes)}
+
+
 @dataclass
 class Filing:
     """One unit's workbook as read: numbers by code, and what the raw cells showed."""
@@ -42,10 +84,10 @@ class Filing:
     sha256: str
     properties: dict[str, str]
     cover: dict[str, Any]
-    inputs: dict[str, float]  # blank -> 0.0 (reported), unusable -> nan
+    inputs: CellValues  # every input: blank -> 0.0 (reported), unusable -> nan
     typed_totals: dict[str, float]  # totals whose formula was replaced by a number (nan if not a number)
     formulas_ok: dict[str, bool]
-    cached: dict[str, float]  # the totals' stored results; nan where none was stored
+    cached: CellValues  # the totals' stored results; nan where none was stored
     findings: list[Finding] = field(default_factory=list)
     explanations: dict[tuple[str, str], str] = field(default_factory=dict)
     # where cells were read when not where the spec puts them (a renamed sheet, moved rows): most units have
@@ -154,10 +196,10 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
         sha256=hashlib.sha256(data).hexdigest(),
         properties=dict(props),
         cover={},
-        inputs={},
+        inputs=CellValues(ed.input_codes),
         typed_totals={},
         formulas_ok={},
-        cached={},
+        cached=CellValues(ed.total_codes),
         findings=findings,
     )
     for sg in grid.sheets:

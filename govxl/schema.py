@@ -69,6 +69,22 @@ def stale_col(code: str) -> str:
     return f"stale:{code}"
 
 
+def stack(values: Sequence[Any], codes: tuple[str, ...]) -> Any:
+    """units × codes as one float matrix: straight from the filings' arrays when they hold these codes in
+    this order (the reader's CellValues), else looked up code by code."""
+    import numpy as np
+
+    n = len(values)
+    if all(getattr(v, "codes", None) == codes for v in values):
+        raw = b"".join(v.data.tobytes() for v in values)
+        return np.frombuffer(raw, dtype=float).reshape(n, len(codes)) if n else np.empty((0, len(codes)))
+    out = np.full((n, len(codes)), math.nan)
+    for row, v in enumerate(values):
+        for col, code in enumerate(codes):
+            out[row, col] = v.get(code, math.nan)
+    return out
+
+
 def build_frame(ed: Edition, rows: Sequence[Any]) -> pd.DataFrame:
     """The units as one frame. `rows` are Filings (anything with inputs, typed_totals, formulas_ok, cached,
     cover). Totals are recomputed from the inputs, except where the unit typed a number over the formula:
@@ -83,21 +99,21 @@ def build_frame(ed: Edition, rows: Sequence[Any]) -> pd.DataFrame:
 
     n = len(rows)
     level_field, levels = ed.rule_making_levels
-    data: dict[str, Any] = {
-        code: np.fromiter((r.inputs.get(code, math.nan) for r in rows), float, n) for code in ed.input_codes
-    }
+    inputs = stack([r.inputs for r in rows], ed.input_codes)
+    data: dict[str, Any] = {code: inputs[:, i] for i, code in enumerate(ed.input_codes)}
     for code in total_order(ed):
         computed = np.vstack([data[p] for p in ed.cells[code].parts]).sum(axis=0)
         typed = np.fromiter((r.typed_totals.get(code, math.nan) for r in rows), float, n)
         is_typed = np.fromiter((code in r.typed_totals for r in rows), bool, n)
         data[code] = np.where(is_typed, typed, computed)
+    cached = stack([r.cached for r in rows], ed.total_codes)
     with np.errstate(invalid="ignore"):
         for i, eq in enumerate(ed.equations):
             lhs = np.vstack([data[c] for c in eq.lhs]).sum(axis=0)
             rhs = np.vstack([data[c] for c in eq.rhs]).sum(axis=0)
             data[equation_col(i)] = lhs - rhs  # nan where a cell is not a number: judged at that cell instead
         for code in ed.total_codes:
-            stored = np.fromiter((r.cached.get(code, math.nan) for r in rows), float, n)
+            stored = cached[:, ed.total_codes.index(code)]
             formula_ok = np.fromiter((r.formulas_ok.get(code, True) for r in rows), bool, n)
             data[formula_col(code)] = formula_ok
             # no stored result (files saved by openpyxl), or a typed-over total (S2 says so): nothing to judge

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -184,11 +184,11 @@ class Edition:
     def table(self, code: str) -> Table:
         return next(t for t in self.tables if t.code == code)
 
-    @property
+    @cached_property
     def input_codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.cells.values() if c.kind == "input" and c.table)
 
-    @property
+    @cached_property
     def total_codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.cells.values() if c.kind == "total")
 

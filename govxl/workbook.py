@@ -87,7 +87,8 @@ class DataSheet:
 
     name: str
     header: Sequence[Sequence[Any]]
-    rows: Iterable[Sequence[Any]]
+    rows: Iterable[Sequence[Any]]  # may be a generator: rows are streamed into the file, never all held
+    count: int  # how many rows `rows` yields (the filter range is written before them)
     widths: Sequence[float] = ()
 
 
@@ -106,7 +107,7 @@ class _Writer:
         self.hints = hints or {}
         self.properties = properties or {}
         self.extra = extra
-        self.injected: dict[str, str] = {}
+        self.injected: dict[str, tuple[Iterable[Sequence[Any]], int]] = {}
         self.numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
         self.totals = compute_totals(self.edition, self.numbers)
         self.buffer = io.BytesIO()
@@ -175,11 +176,10 @@ class _Writer:
         for r, header in enumerate(data.header):
             ws.write_row(r, 0, header, bold)
         first = len(data.header)
-        rows_xml, count = _rows_xml(data.rows, first)
         width = max((len(h) for h in data.header), default=1)
         ws.freeze_panes(first, 0)
-        ws.autofilter(first - 1, 0, first - 1 + count, width - 1)
-        self.injected[f"xl/worksheets/sheet{len(self.book.worksheets())}.xml"] = rows_xml
+        ws.autofilter(first - 1, 0, first - 1 + data.count, width - 1)
+        self.injected[f"xl/worksheets/sheet{len(self.book.worksheets())}.xml"] = (data.rows, first)
 
     def _sum(self, codes: tuple[str, ...]) -> float:
         return sum(self.totals[c] if c in self.totals else self.numbers.get(c, 0) for c in codes)
@@ -264,11 +264,11 @@ class _Writer:
             ws.set_first_sheet()
 
 
-def _rows_xml(rows: Iterable[Sequence[Any]], first: int) -> tuple[str, int]:
-    """SpreadsheetML <row> elements for plain values: numbers, text (inline), booleans; None is no cell."""
+def _rows_xml(rows: Iterable[Sequence[Any]], first: int, batch: int = 500) -> Iterable[str]:
+    """SpreadsheetML <row> elements for plain values (numbers, text inline, booleans; None and nan are no
+    cell), yielded a batch at a time."""
     letters = [col_letter(i) for i in range(64)]
     out: list[str] = []
-    count = 0
     for n, row in enumerate(rows, start=first + 1):
         cells = []
         for i, v in enumerate(row):
@@ -287,35 +287,41 @@ def _rows_xml(rows: Iterable[Sequence[Any]], first: int) -> tuple[str, int]:
             else:
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{_xml_text(str(v))}</t></is></c>')
         out.append(f'<row r="{n}">{"".join(cells)}</row>')
-        count += 1
-    return "".join(out), count
+        if len(out) >= batch:
+            yield "".join(out)
+            out.clear()
+    if out:
+        yield "".join(out)
 
 
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_BAD = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]")
 
 
 def _xml_text(text: str) -> str:
-    text = _XML_BAD.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
+    return _XML_BAD.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _inject(data: bytes, rows: Mapping[str, str]) -> bytes:
-    """Put serialised rows into the named sheet parts, before </sheetData>; everything else is copied."""
+def _inject(data: bytes, streams: Mapping[str, tuple[Iterable[Sequence[Any]], int]]) -> bytes:
+    """Stream rows into the named sheet parts, before </sheetData>; every other part is copied as is."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for item in src.infolist():
             body = src.read(item.filename)
-            if item.filename in rows:
-                text = body.decode("utf-8")
-                if "<sheetData/>" in text:
-                    text = text.replace("<sheetData/>", "<sheetData></sheetData>")
-                text = text.replace("</sheetData>", rows[item.filename] + "</sheetData>", 1)
-                text = re.sub(r'<dimension ref="[^"]*"/>', "", text, count=1)
-                body = text.encode("utf-8")
             info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, body, compresslevel=1)
+            if item.filename not in streams:
+                dst.writestr(info, body, compresslevel=1)
+                continue
+            text = body.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>")
+            text = re.sub(r'<dimension ref="[^"]*"/>', "", text, count=1)
+            head, tail = text.split("</sheetData>", 1)
+            rows, first = streams[item.filename]
+            with dst.open(info, "w", force_zip64=True) as part:
+                part.write(head.encode("utf-8"))
+                for chunk in _rows_xml(rows, first):
+                    part.write(chunk.encode("utf-8"))
+                part.write(("</sheetData>" + tail).encode("utf-8"))
     return out.getvalue()
 
 
