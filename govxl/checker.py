@@ -62,14 +62,16 @@ def check_paths(
     *,
     corrections: bool = False,
     output_dir: Path | None = None,
+    previous: Sequence[Path] = (),
 ) -> list[FileReport]:
     """Check workbooks; with `corrections`, write each one's correction workbook (beside it or in
-    `output_dir`). A file that cannot be read gets a report with `unreadable` set; the others go on."""
+    `output_dir`); with `previous`, also check each against its unit's workbook of the year before. A file
+    that cannot be read gets a report with `problem` set; the others go on."""
     from govxl.corrections import corrections_path, explanations_in, write_corrections
 
     filings, problems = read_all(paths, edition)
     readable = [f for f in filings if f is not None]
-    found = iter(table_findings(readable))
+    found = iter(_with_previous(readable, table_findings(readable), previous))
     reports = []
     for path, filing, problem in zip(paths, filings, problems, strict=True):
         if filing is None:
@@ -89,6 +91,31 @@ def check_paths(
             report.problem = exc.message
         reports.append(report)
     return reports
+
+
+def _with_previous(
+    filings: list[Filing], found: list[list[Finding]], previous: Sequence[Path]
+) -> list[list[Finding]]:
+    """Add the cross-year findings: one file and one previous file are a pair; otherwise files are paired
+    with previous ones by 填报单位."""
+    if not previous:
+        return found
+    from govxl.crossyear import compare_years
+    from govxl.merger import unit_key
+
+    last, problems = read_all(previous)
+    for problem in problems:
+        if problem:
+            raise GovxlError(f"上年报表无法读取：{problem}")
+    last_filings = [f for f in last if f is not None]
+    if len(filings) == 1 and len(last_filings) == 1:
+        pairs = [(0, last_filings[0])]
+    else:
+        by_unit = {unit_key(f.unit): f for f in last_filings if f.unit}
+        pairs = [(i, by_unit[unit_key(f.unit)]) for i, f in enumerate(filings) if unit_key(f.unit) in by_unit]
+    for (i, _), extra in zip(pairs, compare_years([(filings[i], p) for i, p in pairs]), strict=True):
+        found[i] = found[i] + extra
+    return found
 
 
 def check(path: str | Path, edition: str | None = None) -> FileReport:
@@ -205,7 +232,7 @@ def _to_findings(grid: Grid, filing: Filing, row: _Row, failure: Failure) -> lis
                     level=filing.cover.get(ed.rule_making_levels[0]),
                 )
             )
-        elif ed.cells[code].kind == "input" and rule == ed.table(ed.cells[code].table).value_rule:
+        elif ed.cells[code].kind == "input" and rule == ed.cells[code].value_rule:
             v = value(code)
             reason = "不能为负数" if v < 0 else "应为整数"
             out.append(finding(rule, (ref,), actual=_num(v), raw=show(v), reason=reason))

@@ -18,7 +18,7 @@ EDITION = click.option(
     type=click.Choice(available_editions()),
     default="2021",
     show_default=True,
-    help="报告格式版本：2021（国办公开办函〔2021〕30号，2021年度起）。",
+    help="表格格式：2021（国办公开办函〔2021〕30号，2021年度起）或 2019（〔2019〕60号，2019、2020年度）。",
 )
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
@@ -89,6 +89,12 @@ def cells(edition: str, fmt: str) -> None:
     "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="校验结果工作簿写到此文件夹。"
 )
 @click.option("--no-corrections", is_flag=True, help="不写校验结果工作簿。")
+@click.option(
+    "--previous",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="上一年度的报表，用于跨年度核对（可多次给出，按填报单位配对）。",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -97,6 +103,7 @@ def check(
     fmt: str,
     output_dir: Path | None,
     no_corrections: bool,
+    previous: tuple[Path, ...],
 ) -> None:
     """校验填好的工作簿：指出哪里错、错在哪一格，并写出“校验结果”工作簿。
 
@@ -107,7 +114,9 @@ def check(
 
     if output_dir is not None and not output_dir.is_dir():
         raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
-    reports = check_paths(list(files), edition, corrections=not no_corrections, output_dir=output_dir)
+    reports = check_paths(
+        list(files), edition, corrections=not no_corrections, output_dir=output_dir, previous=previous
+    )
     click.echo(render_json(reports) if fmt == "json" else render_text(reports), nl=fmt == "json")
     if any(r.problem for r in reports):
         ctx.exit(EXIT_UNUSABLE)
@@ -156,6 +165,7 @@ def rules(fmt: str) -> None:
 @click.option("--year", type=int, help="只汇总这一年度（输入含多个年度时必须指定）。")
 @click.option("--agency", default="", help="汇总单位名称，写在结果的封面上。")
 @click.option("--jobs", type=click.IntRange(1, 64), help="并行读取的进程数（默认为 CPU 核数）。")
+@click.option("--previous", multiple=True, help="上一年度的报表（文件、文件夹或通配符，可多次给出），跨年度核对。")
 @FORMAT
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @click.pass_context
@@ -168,6 +178,7 @@ def merge(
     year: int | None,
     agency: str,
     jobs: int | None,
+    previous: tuple[str, ...],
     fmt: str,
     force: bool,
 ) -> None:
@@ -190,6 +201,7 @@ def merge(
         agency=agency,
         overwrite=force,
         progress=show,
+        previous=previous,
     )
     if fmt == "json":
         click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))

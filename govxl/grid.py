@@ -248,9 +248,10 @@ class Grid:
         column_places: dict[str, Place] = {}
         for block in table.blocks:
             leaves = block.leaf_columns
-            if values % len(leaves):
-                raise SpecError(f"{table.code}：各块的列数须能整除最宽块的列数 {values}")
-            factor = values // len(leaves)
+            widths = _leaf_widths(table.code, leaves, values)
+            starts = {
+                leaf.code: label_cols + sum(widths[x.code] for x in leaves[:i]) for i, leaf in enumerate(leaves)
+            }
             if block.band:
                 sheet.labels.append(Span(row, 0, row, width - 1, block.band, "band"))
                 row += 1
@@ -259,21 +260,21 @@ class Grid:
                 sheet.labels.append(Span(row, 0, row + depth - 1, label_cols - 1, block.corner, "corner"))
             col = label_cols
             for node in block.columns:
-                col = self._place_column(sheet, node, row, col, depth, 0, factor)
+                col = self._place_column(sheet, node, row, col, depth, 0, widths)
             if len(table.blocks) == 1:
                 sheet.header_rows = (row, row + depth - 1)
             row += depth
-            for i, leaf in enumerate(leaves):
-                column_places[leaf.code] = Place(row, label_cols + i * factor, label_cols + (i + 1) * factor - 1)
+            for leaf in leaves:
+                column_places[leaf.code] = Place(row, starts[leaf.code], starts[leaf.code] + widths[leaf.code] - 1)
             first_data = row
             for node in block.rows:
                 self._place_row(sheet, node, row, 0, label_cols)
                 row += len(node.leaves())
             for r, rleaf in enumerate(block.leaf_rows):
-                for i, cleaf in enumerate(leaves):
+                for cleaf in leaves:
                     code = "_".join(p for p in (table.code, rleaf.code, cleaf.code) if p)
-                    c0 = label_cols + i * factor
-                    sheet.cells[code] = Place(first_data + r, c0, c0 + factor - 1)
+                    c0 = starts[cleaf.code]
+                    sheet.cells[code] = Place(first_data + r, c0, c0 + widths[cleaf.code] - 1)
         sheet.last_print_row = row - 1
         if table.label_depth and len(table.blocks) == 1:
             sheet.freeze = (sheet.header_rows[1] + 1 if sheet.header_rows else 1, label_cols)
@@ -295,14 +296,14 @@ class Grid:
         return sheet
 
     def _place_column(
-        self, sheet: SheetGrid, node: Node, row: int, col: int, depth: int, level: int, factor: int
+        self, sheet: SheetGrid, node: Node, row: int, col: int, depth: int, level: int, widths: dict[str, int]
     ) -> int:
-        span = len(node.leaves()) * factor
+        span = sum(widths[leaf.code] for leaf in node.leaves())
         last_row = row + level if node.children else row + depth - 1
         sheet.labels.append(Span(row + level, col, last_row, col + span - 1, node.label, "column"))
         child_col = col
         for child in node.children:
-            child_col = self._place_column(sheet, child, row, child_col, depth, level + 1, factor)
+            child_col = self._place_column(sheet, child, row, child_col, depth, level + 1, widths)
         return col + span
 
     def _place_row(self, sheet: SheetGrid, node: Node, row: int, level: int, label_cols: int) -> None:
@@ -336,6 +337,20 @@ class Grid:
                 extra = (need - have) / len(rows)
                 for r in rows:
                     sheet.row_heights[r] = sheet.row_heights.get(r, 20.0) + extra
+
+
+def _leaf_widths(table: str, leaves: tuple[Node, ...], values: int) -> dict[str, int]:
+    """How many sheet columns each leaf column takes: its `span` where the spec gives one, else an equal share
+    of the widest block (table 二 of 2021: one value column spanning three)."""
+    if any(leaf.span for leaf in leaves):
+        widths = {leaf.code: leaf.span or 1 for leaf in leaves}
+    elif values % len(leaves) == 0:
+        widths = {leaf.code: values // len(leaves) for leaf in leaves}
+    else:
+        raise SpecError(f"{table}：各块的列数须能整除最宽块的列数 {values}，或为各列指定 span")
+    if sum(widths.values()) != values:
+        raise SpecError(f"{table}：各列 span 之和应为 {values}")
+    return widths
 
 
 def _extends(run: list[Place], p: Place) -> bool:

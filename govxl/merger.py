@@ -363,6 +363,44 @@ def _double_counting(entries: list[Entry]) -> list[str]:
     return problems
 
 
+def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> list[str]:
+    """X1 for each unit against its own previous-year workbook (matched by 填报单位; reported, not a reason
+    to leave a unit out), and for the consolidated totals against last year's (a consolidated workbook among
+    the previous inputs, else the sum of last year's units)."""
+    from govxl.crossyear import compare_years
+    from govxl.schema import build_frame
+
+    readable = [e for e in last if e.filing is not None and (year is None or e.year in (None, year - 1))]
+    problems = [f"上年报表无法读取：{e.problem}" for e in last if e.filing is None]
+    newest: dict[str, Entry] = {}
+    for e in sorted(readable, key=lambda e: (e.mtime, str(e.path))):
+        newest[unit_key(e.unit)] = e
+    pairs = [(e, newest[unit_key(e.unit)]) for e in entries if e.filing and unit_key(e.unit) in newest]
+    found = compare_years([(a.filing, b.filing) for a, b in pairs if a.filing and b.filing])
+    for (entry, _), extra in zip(pairs, found, strict=True):
+        entry.findings = entry.findings + [f for f in extra if f.rule == "X1"]
+    included = [e.filing for e in entries if e.status == INCLUDED and e.filing]
+    merged = [e for e in readable if e.merged]
+    basis = [e.filing for e in (merged or readable) if e.filing]
+    if not included or not basis:
+        return problems
+    this_ed, prev_ed = load_edition(included[0].edition), load_edition(basis[0].edition)
+    this_frame, prev_frame = build_frame(this_ed, included), build_frame(prev_ed, basis)
+    for rel in this_ed.relations:
+        if rel.rule != "X1" or not all(t.code in prev_ed.cells for t in rel.rhs):
+            continue
+        now = sum(float(this_frame[t.code].sum()) for t in rel.lhs)
+        before = sum(float(prev_frame[t.code].sum()) for t in rel.rhs)
+        if abs(now - before) > 1e-6:
+            label = this_ed.cells[rel.lhs[0].code].col_labels[-1]
+            problems.append(
+                f"X1（汇总）{label}列：各单位上年结转之和 {_clean(now)} 不等于上年"
+                f"{'汇总表' if merged else '各单位'}结转下年度继续办理之和 {_clean(before)}，"
+                "请核实单位增减或报表差错"
+            )
+    return problems
+
+
 def _roster(entries: list[Entry], roster: list[tuple[str, str]]) -> list[str]:
     expected = {unit_key(n): n for n, _ in roster}
     for e in entries:
@@ -386,6 +424,7 @@ def merge(
     agency: str = "",
     overwrite: bool = False,
     progress: bool = False,
+    previous: Sequence[str | Path] = (),
 ) -> MergeResult:
     from govxl.checker import validate_filings
     from govxl.files import write_atomically
@@ -412,6 +451,8 @@ def merge(
         edition = next((e.filing.edition for e in readable if e.filing), "2021")
     _apply_policy(entries, target_year, edition, include_invalid)
     problems = _double_counting(entries)
+    if previous:
+        problems += _across_years(entries, read_entries(expand_inputs(previous), jobs), target_year)
     missing = _roster(entries, expected) if expected is not None else []
     included = [e for e in entries if e.status == INCLUDED]
     ed = load_edition(edition)

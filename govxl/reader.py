@@ -180,7 +180,7 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
     findings: list[Finding] = []
     ed_code = edition or props.get(PROP_EDITION) or ""
     if ed_code not in available_editions():
-        ed_code = "2021"
+        ed_code = detect_edition(book)
     grid = grid_for(ed_code)
     ed = grid.edition
     if PROP_EDITION not in props:
@@ -228,6 +228,23 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
     return filing
+
+
+def detect_edition(book: Workbook) -> str:
+    """The edition whose official labels the workbook's tables carry most of, where they belong (a workbook
+    not from the template, or whose edition property is unknown). Ties go to the newer edition."""
+    best, best_score = "", -1
+    for code in sorted(available_editions()):
+        grid = grid_for(code)
+        score = 0
+        for sg in grid.sheets:
+            if not sg.table or sg.name not in book.sheet_names:
+                continue
+            cells = book.sheet(sg.name, formulas=False)
+            score += sum(_text(cells.value(s.row, s.col)) == s.text for s in sg.labels if s.role != "caption")
+        if score >= best_score:
+            best, best_score = code, score
+    return best
 
 
 def _resolve_sheets(path: Path, book: Workbook, grid: Grid, findings: list[Finding]) -> dict[str, str]:
@@ -327,7 +344,7 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None
             filing.typed_totals[code] = typed.number if typed.number is not None else math.nan
         return
     kind = cell.value if cell.value in NUMERIC_KINDS else "count"
-    value_rule = ed.table(cell.table).value_rule
+    value_rule = cell.value_rule
     if formula is not None:
         filing.inputs[code] = math.nan
         bad = finding(
@@ -335,7 +352,7 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None
         )
         filing.findings.append(bad)
         return
-    parsed = parse_number(error or value, kind)
+    parsed = parse_number(error or value, kind, cell.unit)
     if parsed.status == "blank":
         filing.inputs[code] = 0.0
         filing.findings.append(finding("B1", (filing.ref(grid, code),), expected=0, actual=None))

@@ -152,7 +152,7 @@ def build_schema(edition: str) -> pa.DataFrameSchema:
     hinted = {code: rule for t in ed.tables for rule, cells in t.hints for code in cells}
     for code in ed.input_codes:
         cell = ed.cells[code]
-        checks = [pa.Check(_VALUE_CHECKS[cell.value], name=f"{ed.table(cell.table).value_rule}|")]
+        checks = [pa.Check(_VALUE_CHECKS[cell.value], name=f"{cell.value_rule}|")]
         if code in hinted:
             checks.append(pa.Check(_zero, name=f"{hinted[code]}|"))
         columns[code] = pa.Column(float, checks=checks, nullable=True)

@@ -36,6 +36,9 @@ class Node:
     rule: str = ""
     value: str = ""
     rule_making: bool = False  # a row only agencies with 规章-making power may fill with non-zero
+    span: int = 0  # sheet columns a leaf column takes, where not an equal share
+    value_rule: str = ""  # the rule a bad number here breaks, where not the table's
+    unit: str = ""  # the unit an amount is in (万元), where the form fixes one
 
     def leaves(self) -> tuple[Node, ...]:
         if not self.children:
@@ -85,6 +88,8 @@ class Cell:
     row: str = ""
     column: str = ""
     rule_making: bool = False
+    value_rule: str = ""  # the rule a bad number here breaks (the table's unless a row or column says)
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,24 @@ class Equation:
     @property
     def cells(self) -> tuple[str, ...]:
         return self.lhs + self.rhs
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    previous: bool = False  # a cell of the previous year's workbook
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A rule across years: sum of lhs terms equals sum of rhs terms, or (identical) every cell the same."""
+
+    rule: str
+    lhs: tuple[Term, ...] = ()
+    rhs: tuple[Term, ...] = ()
+    identical: bool = False
+    per: str = "row"  # what the relation runs along, for naming its place: a row, or a column
 
 
 @dataclass(frozen=True)
@@ -134,7 +157,12 @@ class Table:
 
     @property
     def value_columns(self) -> int:
-        return max(len(b.leaf_columns) for b in self.blocks)
+        return max(
+            sum(leaf.span or 1 for leaf in b.leaf_columns)
+            if any(leaf.span for leaf in b.leaf_columns)
+            else len(b.leaf_columns)
+            for b in self.blocks
+        )
 
 
 @dataclass(frozen=True)
@@ -168,6 +196,7 @@ class Edition:
     tables: tuple[Table, ...]
     cells: dict[str, Cell] = field(repr=False)
     equations: tuple[Equation, ...] = field(repr=False)
+    relations: tuple[Relation, ...] = field(default=(), repr=False)
 
     @property
     def rule_making_cells(self) -> tuple[str, ...]:
@@ -245,6 +274,9 @@ class _Loader:
             rule=self.get(raw, "rule", where, str, ""),
             value=value,
             rule_making=self.get(raw, "rule_making", where, bool, False),
+            span=self.get(raw, "span", where, int, 0),
+            value_rule=self.get(raw, "value_rule", where, str, ""),
+            unit=self.get(raw, "unit", where, str, ""),
         )
         if node.sum and children:
             raise self.fail(where, "合计项不能再有下级")
@@ -323,6 +355,7 @@ class _Loader:
             if len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
                 raise self.fail(name, "不能用作 Excel 工作表名称")
         self.check_acyclic(cells)
+        relations = self.relations(self.get(raw, "across_years", "顶层", list, []), cells)
         last = years.get("last")
         return Edition(
             edition=ed,
@@ -335,7 +368,33 @@ class _Loader:
             tables=tuple(tables),
             cells=cells,
             equations=tuple(equations),
+            relations=relations,
         )
+
+    def term(self, text: str, c: str, where: str, cells: dict[str, Cell]) -> Term:
+        """ "-previous:t3_forward_{c}" -> Term; "-" subtracts, "previous:" is a cell of last year's workbook."""
+        sign = -1 if text.startswith("-") else 1
+        text = text.lstrip("-")
+        previous = text.startswith("previous:")
+        code = text.removeprefix("previous:").replace("{c}", c)
+        # a previous year's cell may be of another edition: checked when the two are compared
+        if not previous and code not in cells:
+            raise self.fail(where, f"引用了不存在的单元格 {code!r}")
+        return Term(code, previous, sign)
+
+    def relations(self, raws: list[Any], cells: dict[str, Cell]) -> tuple[Relation, ...]:
+        out: list[Relation] = []
+        for i, raw in enumerate(raws):
+            where = f"across_years[{i}]"
+            rule = self.get(raw, "rule", where, str)
+            if self.get(raw, "identical", where, bool, False):
+                out.append(Relation(rule, identical=True))
+                continue
+            for c in self.get(raw, "each", where, list, [""]):
+                lhs = tuple(self.term(t, c, where, cells) for t in self.get(raw, "lhs", where, list))
+                rhs = tuple(self.term(t, c, where, cells) for t in self.get(raw, "rhs", where, list))
+                out.append(Relation(rule, lhs, rhs, per=self.get(raw, "per", where, str, "row")))
+        return tuple(out)
 
     def table(self, raw: Any, where: str, cells: dict[str, Cell]) -> tuple[Table, list[Equation]]:
         tcode = self.get(raw, "code", where, str)
@@ -390,6 +449,9 @@ class _Loader:
             identities.append(ident)
             equations.extend(self.identity_equations(table, ident, iwhere))
         table = Table(**{**table.__dict__, "identities": tuple(identities)})
+        for code, cell in list(cells.items()):
+            if cell.table == tcode and not cell.value_rule:
+                cells[code] = Cell(**{**cell.__dict__, "value_rule": table.value_rule})
         for rule, hint_cells in table.hints:
             for code in hint_cells:
                 if code not in cells:
@@ -437,6 +499,8 @@ class _Loader:
                     row=r.code,
                     column=c.code,
                     rule_making=r.rule_making,
+                    value_rule=c.value_rule or r.value_rule,
+                    unit=c.unit or r.unit,
                 )
                 if col_parts:
                     rhs = tuple(cell_code(tcode, r.code, p.code) for p in col_parts)

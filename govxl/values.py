@@ -24,10 +24,11 @@ class Parsed:
     reason: str = ""
 
 
-def parse_number(value: Any, kind: str = "count") -> Parsed:
+def parse_number(value: Any, kind: str = "count", unit: str = "") -> Parsed:
     """A cell's value as a number: plain numbers pass; text that is clearly a number is converted (the caller
     reports it); anything else is `bad` with a Chinese reason. Range checks (negative, decimal) are not made
-    here: they are rules of the schema."""
+    here: they are rules of the schema. `unit` is the unit the cell is in (万元): "251000元" there is 25.1; an
+    amount with no fixed unit keeps the number as written."""
     if value is None:
         return Parsed(None, "blank")
     if isinstance(value, bool):
@@ -48,10 +49,10 @@ def parse_number(value: Any, kind: str = "count") -> Parsed:
         sign = -1.0 if text[0] == "减" else 1.0
         text = text[1:]
     scale = 1.0
-    for unit in _UNITS:
-        if text.endswith(unit) and len(text) > len(unit):
-            text = text[: -len(unit)]
-            if unit == "元" and kind == "amount":
+    for suffix in _UNITS:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            if suffix == "元" and unit == "万元":
                 scale = 1 / 10000  # the amount cell is in 万元
             break
     if _THOUSANDS.match(text):

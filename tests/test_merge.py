@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from govxl.checker import check_paths
-from govxl.errors import GovxlError
 from govxl.merger import (
     COUNTED_TWICE,
     DUPLICATE,
@@ -26,11 +25,13 @@ from govxl.merger import (
     SUPERSEDED,
     UNITS_SHEET,
     UNREADABLE,
+    WRONG_EDITION,
     WRONG_YEAR,
     merge,
 )
 from govxl.reader import read_filing
 from govxl.spec import load_edition
+from govxl.workbook import render
 from tests.conftest import Recalc
 from tests.helpers import clean_values, write
 from tests.test_check_clients import fill_by_openpyxl
@@ -212,10 +213,17 @@ def test_editions_and_years(tmp_path: Path) -> None:
         "a.xlsx": WRONG_YEAR,
         "b.xlsx": INCLUDED,
     }
-    # a year whose form is another edition: the 2021 workbook is set aside (2021 is the first 2021-form year)
+    # a year whose form is the other edition: a 2021-form workbook for 2020 is set aside, a 2019-form one counts
     write(tmp_path / "c.xlsx", unit("丙单位", year=2020))
-    with pytest.raises(GovxlError, match="2020"):
-        merge([tmp_path / "c.xlsx"], tmp_path / "o2.xlsx", year=2020, jobs=1)
+    old = dict.fromkeys(load_edition("2019").input_codes, 0)
+    old.update(
+        unit="丁单位", year=2020, level="政府部门及其他机关", contact="a", phone="1", t3_new_np=1, t3_open_np=1
+    )
+    (tmp_path / "d2019.xlsx").write_bytes(render("2019", old))
+    result = merge([tmp_path / "c.xlsx", tmp_path / "d2019.xlsx"], tmp_path / "o2.xlsx", year=2020, jobs=1)
+    assert statuses(result) == {"c.xlsx": WRONG_EDITION, "d2019.xlsx": INCLUDED}
+    assert result.edition == "2019" and merged_inputs(tmp_path / "o2.xlsx")["t3_new_np"] == 1
+    assert read_filing(tmp_path / "o2.xlsx").edition == "2019"
 
 
 def test_command_line(tmp_path: Path) -> None:
