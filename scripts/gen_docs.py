@@ -17,7 +17,9 @@ def run(*args: str) -> str:
 
 
 def main() -> None:
-    (ROOT / "docs" / "cells-2021.md").write_text(run("cells", "--format", "markdown"), encoding="utf-8")
+    for edition in ("2021", "2019"):
+        doc = run("cells", "--edition", edition, "--format", "markdown")
+        (ROOT / "docs" / f"cells-{edition}.md").write_text(doc, encoding="utf-8")
     (ROOT / "docs" / "rules.md").write_text(run("rules", "--format", "markdown"), encoding="utf-8")
     guide = ROOT / "docs" / "check.md"
     text = guide.read_text(encoding="utf-8")

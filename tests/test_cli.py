@@ -37,6 +37,15 @@ def test_template_command_writes_prefilled_workbook(tmp_path: Path) -> None:
     assert wb["封面"]["B4"].value == 2024
 
 
+def test_template_of_the_2019_edition(tmp_path: Path) -> None:
+    out = tmp_path / "2020.xlsx"
+    result = govxl("template", "-o", str(out), "--edition", "2019", "--year", "2020")
+    assert result.returncode == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb["二、主动公开政府信息情况"]["B3"].value == "本年新制作数量"
+    assert_clean_failure(govxl("template", "-o", str(tmp_path / "x.xlsx"), "--edition", "2019", "--year", "2021"))
+
+
 def test_python_dash_m_works(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "govxl", "template", "-o", str(tmp_path / "a.xlsx")], capture_output=True, text=True
