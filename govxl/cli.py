@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -20,12 +21,32 @@ EDITION = click.option(
     show_default=True,
     help="表格格式：2021（国办公开办函〔2021〕30号，2021年度起）或 2019（〔2019〕60号，2019、2020年度）。",
 )
-FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
-)
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示帮助并退出。"
+        return option
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+def format_option(*choices: str, help: str = "输出格式。") -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="text", show_default=True, help=help
+    )
+
+
+FORMAT = format_option("text", "json")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", message="govxl %(version)s", help="显示版本并退出。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def cli() -> None:
@@ -59,14 +80,7 @@ def template(output: Path, edition: str, agency: str | None, year: int | None, f
 
 @cli.command()
 @EDITION
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="输出格式（markdown 即 docs/ 中的编码表）。",
-)
+@format_option("text", "json", "markdown", help="输出格式（markdown 即 docs/ 中的编码表）。")
 def cells(edition: str, fmt: str) -> None:
     """列出单元格编码表：每个填写格和合计格的编码、位置、标签和公式。"""
     from govxl.cells import cell_map, render_markdown, render_text
@@ -124,14 +138,7 @@ def check(
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="输出格式（markdown 即 docs/rules.md）。",
-)
+@format_option("text", "json", "markdown", help="输出格式（markdown 即 docs/rules.md）。")
 def rules(fmt: str) -> None:
     """列出全部校验规则：编号、严重程度、说明。"""
     from govxl.rules import CATALOGUE, render_markdown
