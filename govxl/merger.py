@@ -434,6 +434,9 @@ def merge(
         raise GovxlError(f"输出文件须以 .xlsx 结尾：{output}")
     if output.exists() and not overwrite:
         raise GovxlError(f"输出文件已存在：{output}（不会覆盖；如确需覆盖请加 --force）")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():  # said before reading thousands of files, not after
+        raise GovxlError(f"无法写入输出文件 {output}：文件夹 {folder} 不存在")
     expected = read_roster(roster) if roster else None
     paths = expand_inputs(inputs, exclude=output)
     if not paths:

@@ -245,6 +245,8 @@ def test_command_line(tmp_path: Path) -> None:
     assert nothing.returncode == 2 and not (tmp_path / "none.xlsx").exists()
     ok = govxl("merge", *(str(d / f"u{i}.xlsx") for i in range(3)), "-o", str(tmp_path / "ok.xlsx"))
     assert ok.returncode == 0, ok.stdout + ok.stderr
+    no_folder = govxl("merge", str(d), "-o", str(tmp_path / "nowhere" / "m.xlsx"))
+    assert no_folder.returncode == 2 and "不存在" in no_folder.stderr and "Traceback" not in no_folder.stderr
     bad_roster = govxl("merge", str(d), "-o", str(tmp_path / "r.xlsx"), "--roster", str(tmp_path / "no.csv"))
     assert bad_roster.returncode == 2 and "名单文件" in bad_roster.stderr
 
