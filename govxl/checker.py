@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError
+from govxl.files import progress_of
 from govxl.findings import CellRef, FileReport, Finding, Severity
 from govxl.grid import Grid, grid_for
 from govxl.reader import Filing, read_filing
@@ -19,10 +20,12 @@ from govxl.values import show
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-def read_all(paths: Sequence[Path], edition: str | None = None) -> tuple[list[Filing | None], list[str]]:
+def read_all(
+    paths: Sequence[Path], edition: str | None = None, progress: bool = False
+) -> tuple[list[Filing | None], list[str]]:
     filings: list[Filing | None] = []
     problems: list[str] = []
-    for path in paths:
+    for path in progress_of(paths, len(paths), progress):
         try:
             filings.append(read_filing(path, edition))
             problems.append("")
@@ -63,13 +66,14 @@ def check_paths(
     corrections: bool = False,
     output_dir: Path | None = None,
     previous: Sequence[Path] = (),
+    progress: bool = False,
 ) -> list[FileReport]:
     """Check workbooks; with `corrections`, write each one's correction workbook (beside it or in
     `output_dir`); with `previous`, also check each against its unit's workbook of the year before. A file
     that cannot be read gets a report with `problem` set; the others go on."""
     from govxl.corrections import corrections_path, explanations_in, write_corrections
 
-    filings, problems = read_all(paths, edition)
+    filings, problems = read_all(paths, edition, progress=progress and len(paths) > 1)
     readable = [f for f in filings if f is not None]
     found = iter(_with_previous(readable, table_findings(readable), previous))
     reports = []

@@ -129,7 +129,12 @@ def check(
     if output_dir is not None and not output_dir.is_dir():
         raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
     reports = check_paths(
-        list(files), edition, corrections=not no_corrections, output_dir=output_dir, previous=previous
+        list(files),
+        edition,
+        corrections=not no_corrections,
+        output_dir=output_dir,
+        previous=previous,
+        progress=sys.stderr.isatty() and fmt == "text",
     )
     click.echo(render_json(reports) if fmt == "json" else render_text(reports), nl=fmt == "json")
     if any(r.problem for r in reports):

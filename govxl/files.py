@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from govxl.errors import GovxlError
 
@@ -33,3 +36,17 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+
+
+T = TypeVar("T")
+
+
+def progress_of(items: Iterable[T], total: int, show: bool, label: str = "读取") -> Iterable[T]:
+    """`items`, with a progress bar on stderr when `show` (callers pass whether stderr is a terminal)."""
+    if not show:
+        yield from items
+        return
+    import click
+
+    with click.progressbar(items, length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield from bar

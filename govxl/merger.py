@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-import sys
 import threading
 import unicodedata
 from collections import Counter
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError
+from govxl.files import progress_of
 from govxl.findings import Finding, Severity
 from govxl.reader import Filing, load_bytes, read_filing
 from govxl.schema import stack
@@ -54,6 +54,7 @@ PROBLEMS_SHEET = "问题清单"
 STATUS_SHEET = "报送情况"
 UNITS_SHEET = "汇总单位名单"
 _GLOB = re.compile(r"[*?\[]")
+SHOWN = 30  # files left out that the summary names one by one; all are in 报送情况
 
 
 def unit_key(name: str) -> str:
@@ -203,7 +204,7 @@ def read_entries(
         if meanwhile:
             meanwhile()
         results = map(_read, texts)
-        return [Entry(p, *r) for p, r in zip(paths, _progress(results, len(paths), progress), strict=True)]
+        return [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         results = pool.map(_read, texts, chunksize=chunk)
@@ -211,7 +212,7 @@ def read_entries(
         helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
         if helper:
             helper.start()
-        entries = [Entry(p, *r) for p, r in zip(paths, _progress(results, len(paths), progress), strict=True)]
+        entries = [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
     if helper:
         helper.join()
     return entries
@@ -224,16 +225,6 @@ def _prepare_validation() -> None:
 
     for edition in available_editions():
         build_schema(edition)
-
-
-def _progress(items: Iterable[Any], total: int, show: bool) -> Iterable[Any]:
-    if not show:
-        yield from items
-        return
-    import click
-
-    with click.progressbar(items, length=total, label="读取", file=sys.stderr, show_pos=True) as bar:
-        yield from bar
 
 
 def read_roster(path: Path) -> list[tuple[str, str]]:
@@ -533,10 +524,11 @@ def _provenance(
     problems: list[str],
     units: list[tuple[str, int | None, str, str]],
 ) -> list[Any]:
+    from govxl.report import short_sheet_names
     from govxl.workbook import DataSheet
 
     numeric = [c for c in ed.cells if ed.cells[c].table]
-    short = {t.sheet: "表" + t.heading.split("、", 1)[0] for t in ed.tables}
+    short = short_sheet_names()
     labels = [
         " / ".join([short[ed.cells[c].sheet], *ed.cells[c].row_labels[-1:], *ed.cells[c].col_labels[-1:]])
         for c in numeric
@@ -642,7 +634,9 @@ def summary_text(result: MergeResult) -> str:
         lines.append(f"名单中未报送 {len(result.missing)} 个：{shown}")
     for text in result.problems:
         lines.append(f"问题：{text}")
-    for e in result.entries:
-        if e.status != INCLUDED:
-            lines.append(f"  {e.status}：{e.path}" + (f"（{e.reason}）" if e.reason else ""))
+    left_out = [e for e in result.entries if e.status != INCLUDED]
+    for e in left_out[:SHOWN]:
+        lines.append(f"  {e.status}：{e.path}" + (f"（{e.reason}）" if e.reason else ""))
+    if len(left_out) > SHOWN:
+        lines.append(f"  ……另有 {len(left_out) - SHOWN} 个文件未汇总，见结果中的“{STATUS_SHEET}”表")
     return "\n".join(lines) + "\n"

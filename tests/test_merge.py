@@ -281,3 +281,19 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert "读取" in seen.decode("utf-8", "replace") and "20/20" in seen.decode("utf-8", "replace")
     quiet = subprocess.run([*cmd[:-1], str(tmp_path / "out" / "m2.xlsx")], capture_output=True, timeout=120)
     assert quiet.returncode == 0 and quiet.stderr == b""
+
+
+def test_summary_names_at_most_thirty_left_out_files(tmp_path: Path) -> None:
+    from govxl.merger import SHOWN, STATUS_SHEET, summary_text
+
+    d = tmp_path / "in"
+    d.mkdir()
+    write(d / "good.xlsx", unit("甲单位"))
+    for i in range(SHOWN + 1):
+        (d / f"empty{i:02d}.xlsx").write_bytes(b"")
+    result = merge([d], tmp_path / "m.xlsx", jobs=1)
+    text = summary_text(result)
+    assert text.count(f"{UNREADABLE}：") == SHOWN
+    assert f"另有 1 个文件未汇总，见结果中的“{STATUS_SHEET}”表" in text
+    rows = list(openpyxl.load_workbook(tmp_path / "m.xlsx")[STATUS_SHEET].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == SHOWN + 2  # every file is still accounted for in the workbook
