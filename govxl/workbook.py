@@ -37,10 +37,15 @@ _VALIDATION_TEXT = {
         "填非负整数；没有发生的填0，不要留空。",
         "此处只能填不小于0的整数。没有发生的请填0。",
     ),
-    "amount": (
+    "amount万元": (
         "填写金额（万元）",
         "以万元为单位的非负数，可带小数；没有收费的填0。",
         "此处只能填不小于0的数（单位：万元）。没有收费的请填0。",
+    ),
+    "amount": (
+        "填写金额",
+        "非负数，可带小数；没有发生的填0。",
+        "此处只能填不小于0的数。没有发生的请填0。",
     ),
     "signed": (
         "填写增减数",
@@ -50,18 +55,19 @@ _VALIDATION_TEXT = {
 }
 
 
-def _validation(kind: str, f: CoverField | None, edition: Edition) -> dict[str, Any]:
+def _validation(kind: str, unit: str, f: CoverField | None, edition: Edition) -> dict[str, Any]:
     if f is None:
-        title, prompt, error = _VALIDATION_TEXT[kind]
+        title, prompt, error = _VALIDATION_TEXT[kind + unit]
         rule: dict[str, Any] = {"validate": "decimal" if kind == "amount" else "integer"}
         if kind == "signed":
             rule.update(criteria="between", minimum=-(10**9), maximum=10**9)
         else:
             rule.update(criteria=">=", value=0)
     elif f.type == "year":
-        last = edition.last_year or 2099
-        title, prompt = "填写报告年度", f"填四位年份，{edition.first_year}—{last}。"
-        error = f"本格式适用于{edition.first_year}年及以后的年度报告，请填{edition.first_year}—{last}之间的年份。"
+        first, last = edition.first_year, edition.last_year or 2099
+        title, prompt = "填写报告年度", f"填四位年份，{first}—{last}。"
+        scope = f"{first}—{edition.last_year}年度的报告" if edition.last_year else f"{first}年及以后的年度报告"
+        error = f"本格式适用于{scope}，请填{first}—{last}之间的年份。"
         rule = {"validate": "integer", "criteria": "between", "minimum": edition.first_year, "maximum": last}
     elif f.type == "choice":
         title, prompt, error = f"选择{f.label}", "从下拉列表中选择一项。", "请从下拉列表中选择。"
@@ -204,7 +210,7 @@ class _Writer:
             if code in sg.cells:
                 ws.write_string(sg.cells[code].row, sg.cells[code].col + 1, text, self.fmt["hint"])
         fields = {f.code: f for f in self.edition.cover.fields}
-        by_rule: dict[tuple[str, str], list[Place]] = {}
+        by_rule: dict[tuple[str, str, str], list[Place]] = {}
         for code, place in sg.cells.items():
             cell = self.edition.cells[code]
             if cell.kind == "total":
@@ -223,10 +229,10 @@ class _Writer:
                 ws.write_number(place.row, place.col, value, fmt)
             else:
                 ws.write_string(place.row, place.col, str(value), fmt)
-            by_rule.setdefault((cell.value, code if code in fields else ""), []).append(place)
+            by_rule.setdefault((cell.value, cell.unit, code if code in fields else ""), []).append(place)
         # one validation per kind of input: a short sqref list instead of one rule per cell
-        for (kind, field_code), places in sorted(by_rule.items()):
-            options = _validation(kind, fields.get(field_code), self.edition)
+        for (kind, unit, field_code), places in sorted(by_rule.items()):
+            options = _validation(kind, unit, fields.get(field_code), self.edition)
             options["multi_range"] = " ".join(a1(p.row, p.col) for p in places)
             ws.data_validation(places[0].row, places[0].col, places[0].row, places[0].col, options)
         for check in sg.checks:
