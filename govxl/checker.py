@@ -87,11 +87,11 @@ def check_paths(
         try:
             if corrections:  # explanations written into an earlier correction workbook count too
                 filing.explanations = {**explanations_in(target), **filing.explanations}
-            report.findings = _sorted(filing, _explain(filing, findings))
+            report.findings = sort_findings(filing, _explain(filing, findings))
             if corrections:
                 report.corrections = str(write_corrections(report, path, target))
         except GovxlError as exc:
-            report.findings = _sorted(filing, _explain(filing, findings))
+            report.findings = sort_findings(filing, _explain(filing, findings))
             report.problem = exc.message
         reports.append(report)
     return reports
@@ -264,7 +264,7 @@ def _explain(filing: Filing, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _sorted(filing: Filing, findings: list[Finding]) -> list[Finding]:
+def sort_findings(filing: Filing, findings: list[Finding]) -> list[Finding]:
     grid = grid_for(filing.edition)
     order = {s.name: i for i, s in enumerate(grid.sheets)}
 

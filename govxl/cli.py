@@ -222,6 +222,62 @@ def merge(
     ctx.exit(result.exit_code)
 
 
+@cli.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出的 .xlsx（只抽取一份报告时）。")
+@click.option(
+    "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="输出文件夹（默认与报告同一文件夹）。"
+)
+@click.option("--edition", type=click.Choice(available_editions()), help="指定表格格式（默认按标签判断）。")
+@click.option("--check", "run_check", is_flag=True, help="同时按全部规则校验抽取到的数字。")
+@FORMAT
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@click.pass_context
+def extract(
+    ctx: click.Context,
+    reports: tuple[Path, ...],
+    output: Path | None,
+    output_dir: Path | None,
+    edition: str | None,
+    run_check: bool,
+    fmt: str,
+    force: bool,
+) -> None:
+    """从公布的年度报告（文本或网页）抽取三张表，写成 govxl 工作簿。
+
+    找不到的数字报告为缺失，不作推测；公布的总计与按分项计算的对照保留。
+    退出码：0 成功（加 --check 时：没有错误）；1 --check 发现错误；2 有报告无法读取。
+    """
+    from govxl.checker import sort_findings, table_findings
+    from govxl.extract import extract as run_extract
+    from govxl.extract import write_extraction
+    from govxl.findings import FileReport
+    from govxl.report import render_json, render_text
+
+    if output is not None and len(reports) > 1:
+        raise GovxlError("抽取多份报告时请用 --output-dir，而不是 -o")
+    if output_dir is not None and not output_dir.is_dir():
+        raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
+    results: list[FileReport] = []
+    for path in reports:
+        try:
+            x = run_extract(path, edition)
+            target = output or (output_dir or path.parent) / f"{path.stem}.xlsx"
+            if target.resolve() == path.resolve():
+                raise GovxlError(f"{path}：输出文件不能与报告同名")
+            write_extraction(x, target, overwrite=force)
+        except GovxlError as exc:
+            results.append(FileReport(str(path), problem=exc.message))
+            continue
+        findings = x.findings + (table_findings([x.filing])[0] if run_check else [])
+        ordered = sort_findings(x.filing, findings)
+        results.append(FileReport(str(path), x.edition, x.unit, x.year, ordered, workbook=str(target)))
+    click.echo(render_json(results) if fmt == "json" else render_text(results), nl=fmt == "json")
+    if any(r.problem for r in results):
+        ctx.exit(EXIT_UNUSABLE)
+    ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the `govxl` command."""
     try:

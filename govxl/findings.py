@@ -82,6 +82,7 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     problem: str = ""  # why the file could not be read, or its output not written (exit 2)
     corrections: str = ""  # the correction workbook written for it
+    workbook: str = ""  # the workbook extracted from it (govxl extract)
 
     @property
     def errors(self) -> int:
@@ -110,4 +111,6 @@ class FileReport:
             out["problem"] = self.problem
         if self.corrections:
             out["corrections"] = self.corrections
+        if self.workbook:
+            out["workbook"] = self.workbook
         return out

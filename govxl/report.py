@@ -57,6 +57,8 @@ def render_text(reports: Sequence[FileReport]) -> str:
         lines.append(summary)
         if r.corrections:
             lines.append(f"   校验结果已写入：{r.corrections}")
+        if r.workbook:
+            lines.append(f"   抽取结果已写入：{r.workbook}")
         if r.problem:
             lines.append(f"   出错：{r.problem}")
         lines.append("")

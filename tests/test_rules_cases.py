@@ -156,6 +156,13 @@ def test_every_rule_has_a_case() -> None:
     covered = {rule for _, _, expected in CASES + CROSS_CASES for rule, _, _ in expected}
     covered.add("R2.4")  # the 2019 form's signed cells: test_signed_change_and_r24
     assert test_signed_change_and_r24
+    # extraction's own rules, each asserted on a real published report in tests/test_extract.py
+    from tests import test_extract
+
+    covered |= {"E1", "E2", "E3"}
+    assert test_extract.test_rows_on_lines_between_pipes_cut_off_mid_row  # E1
+    assert test_extract.test_cells_on_lines_with_blanks_and_typos  # E2
+    assert test_extract.test_rows_with_only_first_and_total_cells  # E3
     assert {r.id for r in CATALOGUE} <= covered
 
 

@@ -1,0 +1,245 @@
+"""A published report (text or HTML) -> the same Filing a workbook gives, so the same rules run on what was
+actually published; and a filled govxl workbook of it.
+
+Every guess is a finding: a label that differs from the official one (E2), an assumption about the layout
+(E3), a blank read as 0 (B1), text read as a number (T1). A row that is not in the document is missing (E1),
+never invented. Totals are kept as published and judged against their parts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govxl.errors import GovxlError
+from govxl.extract.cells import Section, cells_of, split_sections
+from govxl.extract.tables import TableRead, read_table
+from govxl.findings import CellRef, Finding
+from govxl.grid import grid_for
+from govxl.reader import CellValues, Filing
+from govxl.rules import finding
+from govxl.spec import Edition, available_editions, edition_for_year, load_edition
+from govxl.values import show
+
+TEXT_KINDS = (".txt", ".text", ".md")
+HTML_KINDS = (".html", ".htm", ".shtml")
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Extraction:
+    path: Path
+    edition: str
+    year: int | None
+    unit: str
+    filing: Filing
+    findings: list[Finding]
+    published_totals: dict[str, float]
+    prose: list[tuple[str, str]] = field(default_factory=list)  # (heading, text) of sections 一, 五, 六
+    found: int = 0  # number cells read
+
+
+def read_document(path: Path) -> str:
+    """The report as text, tables as rows of cells between pipes."""
+    if not path.exists():
+        raise GovxlError(f"{path}：文件不存在")
+    if path.is_dir():
+        raise GovxlError(f"{path}：这是一个文件夹，不是报告文件")
+    suffix = path.suffix.lower()
+    if suffix in (".pdf", ".docx", ".doc"):
+        raise GovxlError(f"{path}：暂不支持 {suffix} 格式的报告；请先另存为网页（.html）或文本（.txt）")
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise GovxlError(f"{path}：文件过大（{len(data) // 1024 // 1024} MB），不像年度报告")
+    if not data.strip():
+        raise GovxlError(f"{path}：文件是空的")
+    if b"\x00" in data[:4096]:
+        raise GovxlError(f"{path}：是二进制文件，不是文本或网页格式的报告")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise GovxlError(f"{path}：无法识别文字编码（应为 UTF-8 或 GBK）")
+    if suffix in HTML_KINDS or re.search(r"<\s*(html|body|table|p|div)\b", text[:5000], re.I):
+        from govxl.extract.html import html_to_text
+
+        text = html_to_text(text)
+    return text
+
+
+def extract(path: Path, edition: str | None = None) -> Extraction:
+    text = read_document(path)
+    head, sections = split_sections(text)
+    by_number = {s.number: s for s in sections}
+    if "三" not in by_number and "二" not in by_number:
+        raise GovxlError(
+            f"{path}：找不到年度报告的章节（应有“二、主动公开政府信息情况”“三、收到和处理政府信息公开申请情况”等标题），"
+            "不像政府信息公开工作年度报告"
+        )
+    year = _year(head, text)
+    ed = load_edition(edition or _edition(by_number, year))
+    reads: dict[str, TableRead] = {}
+    for table in ed.tables:
+        section = by_number.get(table.heading.split("、", 1)[0])
+        reads[table.code] = read_table(ed, table, cells_of(section.lines)) if section else _absent(ed, table.code)
+    filing, findings, published, found = _filing(path, ed, reads, year, _unit(head))
+    prose = [(s.heading, s.text.strip()) for s in sections if s.number in "一五六"]
+    return Extraction(path, ed.edition, year, filing.unit, filing, findings, published, prose, found)
+
+
+def _absent(ed: Edition, table: str) -> TableRead:
+    return TableRead(missing=[c for c, cell in ed.cells.items() if cell.table == table])
+
+
+def _year(head: list[str], text: str) -> int | None:
+    for line in head:
+        m = re.match(r"\s*year:\s*(\d{4})", line)
+        if m:
+            return int(m[1])
+    title = " ".join(line for line in head if not re.match(r"\s*(source|note|year):", line))
+    m = re.search(r"(20\d\d)\s*年(?:度)?[^。\n]{0,30}年度报告", title) or re.search(r"(20\d\d)\s*年", title)
+    if m:
+        return int(m[1])
+    m = re.search(r"统计期限[^。\n]{0,10}?(20\d\d)年1月1日", text)
+    return int(m[1]) if m else None
+
+
+def _unit(head: list[str]) -> str:
+    for line in head:
+        line = line.strip()
+        if not line or re.match(r"(source|note|year):", line):
+            continue
+        m = re.match(r"(.+?)(20\d\d)\s*年", line)
+        if m and len(m[1]) >= 3:
+            return m[1].strip()
+    return ""
+
+
+def _edition(by_number: dict[str, Section], year: int | None) -> str:
+    t2 = by_number["二"].text if "二" in by_number else ""
+    if "本年制发件数" in t2 or "现行有效件数" in t2:
+        return "2021"
+    if "本年新制作数量" in t2 or "本年新" in t2 or re.search(r"第二十条第[(（]九[)）]项", t2):
+        return "2019"
+    if year is not None:
+        return edition_for_year(year)
+    return max(available_editions())
+
+
+def _filing(
+    path: Path, ed: Edition, reads: dict[str, TableRead], year: int | None, unit: str
+) -> tuple[Filing, list[Finding], dict[str, float], int]:
+    grid = grid_for(ed.edition)
+
+    def ref(code: str) -> CellRef:
+        return CellRef(grid.sheet_of(code).name, grid.address(code), code)
+
+    inputs = CellValues(ed.input_codes)
+    typed: dict[str, float] = {}
+    findings: list[Finding] = []
+    found = 0
+    for read in reads.values():
+        for code, parsed in read.values.items():
+            cell = ed.cells[code]
+            found += 1
+            if parsed.status == "blank":
+                number: float = 0.0
+                findings.append(finding("B1", (ref(code),), expected=0, actual=None))
+            elif parsed.status == "bad":
+                number = math.nan
+                findings.append(
+                    finding(
+                        cell.value_rule or "R3.4",
+                        (ref(code),),
+                        actual=parsed.raw,
+                        raw=parsed.raw,
+                        reason=parsed.reason,
+                    )
+                )
+            else:
+                number = parsed.number if parsed.number is not None else math.nan
+                # published numbers are text; only an unusual form (12件, full-width digits) is worth a word
+                if parsed.status == "converted" and not re.fullmatch(r"-?\d+(\.\d+)?", parsed.raw.strip()):
+                    findings.append(
+                        finding("T1", (ref(code),), expected=number, actual=show(number), raw=parsed.raw)
+                    )
+            if cell.kind == "total":
+                typed[code] = number
+            else:
+                inputs[code] = number
+        for code, official, published in read.labels:
+            findings.append(finding("E2", (ref(code),), expected=official, actual=published))
+        for code, note in read.notes:
+            findings.append(finding("E3", (ref(code),), note=note))
+        rows: dict[tuple[str, str], list[str]] = {}
+        for code in read.missing:
+            cell = ed.cells[code]
+            rows.setdefault((cell.table, cell.row), []).append(code)
+            if cell.kind == "input":
+                inputs[code] = math.nan
+        for codes in rows.values():
+            where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
+            findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
+    filing = Filing(
+        path=path,
+        edition=ed.edition,
+        sha256="",
+        properties={},
+        cover={"unit": unit, "year": year},
+        inputs=inputs,
+        typed_totals=typed,
+        formulas_ok=dict.fromkeys(ed.total_codes, True),
+        cached=CellValues(ed.total_codes),
+        findings=findings,
+    )
+    return filing, findings, typed, found
+
+
+def workbook_values(x: Extraction) -> dict[str, Any]:
+    values: dict[str, Any] = {"unit": x.unit or None, "year": x.year}
+    for code, value in x.filing.inputs.items():
+        values[code] = None if math.isnan(value) else value
+    return values
+
+
+def write_extraction(x: Extraction, out: Path, overwrite: bool = False) -> None:
+    """The extracted report as a govxl workbook: the official tables with the published inputs, then the
+    totals as published beside the recomputed ones, the prose, and what extraction noticed."""
+    from govxl.files import write_atomically
+    from govxl.spec import compute_totals
+    from govxl.workbook import DataSheet, render
+
+    ed = load_edition(x.edition)
+    grid = grid_for(x.edition)
+    numbers = {c: v for c, v in x.filing.inputs.items() if not math.isnan(v)}
+    recomputed = compute_totals(ed, numbers)
+    totals = [
+        [
+            grid.sheet_of(c).name,
+            grid.address(c),
+            " / ".join(ed.cells[c].row_labels + ed.cells[c].col_labels),
+            None if math.isnan(v) else v,
+            recomputed.get(c),
+        ]
+        for c, v in x.published_totals.items()
+    ]
+    notes = [[f.severity.chinese, f.rule, str(f.anchor) if f.anchor else "", f.message] for f in x.findings]
+    extra = [
+        DataSheet(
+            "公布的总计",
+            [["工作表", "单元格", "项目", "公布的数", "按分项计算"]],
+            totals,
+            len(totals),
+            [24, 8, 60, 12, 12],
+        ),
+        DataSheet("报告正文", [["章节", "内容"]], [list(p) for p in x.prose], len(x.prose), [30, 120]),
+        DataSheet("抽取说明", [["级别", "规则", "位置", "说明"]], notes, len(notes), [8, 6, 36, 100]),
+    ]
+    data = render(x.edition, workbook_values(x), hints={"unit": f"抽取自：{x.path.name}"}, extra=extra)
+    write_atomically(out, data, overwrite=overwrite)

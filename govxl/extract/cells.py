@@ -1,0 +1,114 @@
+"""A published report's text -> sections, each a stream of table cells, whatever the layout it was flattened to.
+
+Layouts seen in published copies (shared/corpus): one cell per line behind a tab with blank lines between
+rows; whole rows on a line with cells between pipes; one cell per line ending in a pipe, where a lone pipe is a
+blank cell and a line of pipes only pads a row; one cell per paragraph. All become one list of cells: text,
+"" for a cell known to be blank, and ROW for a row's end where the layout shows one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+ROW = "\x00row"
+SECTION = re.compile(r"^ *([一二三四五六])、(.*)$")
+# what each section's heading speaks of, in every variant seen ("四、因政府信息公开工作被申请行政复议…")
+_TOPIC = {
+    "一": "总体|基本|概述",
+    "二": "主动公开",
+    "三": "申请",
+    "四": "复议|诉讼",
+    "五": "问题|改进",
+    "六": "其他|事项",
+}
+_ONLY_PIPES = re.compile(r"^\|{2,}$")
+
+
+@dataclass
+class Section:
+    number: str  # 一 … 六
+    heading: str
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def split_sections(text: str) -> tuple[list[str], list[Section]]:
+    """(lines before the first heading, the six sections in order). A heading is 一、…六、 at a line's start,
+    taken only in order (一 before 二 …), so numbered items inside the prose are not mistaken for headings."""
+    order = "一二三四五六"
+    head: list[str] = []
+    sections: list[Section] = []
+    for line in text.splitlines():
+        m = SECTION.match(line)  # a table cell (behind a tab, or between pipes) is never a heading
+        expected = order[len(sections)] if len(sections) < len(order) else ""
+        if (
+            m
+            and m[1] == expected
+            and "|" not in line
+            and re.search(_TOPIC[m[1]], m[2])
+            and not _is_row_label(m[2])
+        ):
+            sections.append(Section(m[1], f"{m[1]}、{m[2].strip()}"))
+        elif sections:
+            sections[-1].lines.append(line)
+        else:
+            head.append(line)
+    return head, sections
+
+
+def _is_row_label(text: str) -> bool:
+    """Table 三's own 一、…四、 rows ("四、结转下年度继续办理") when printed as lines of their own."""
+    return bool(re.match(r"(本年新收|上年结转|本年度办理结果|结转下年度)", text.strip()))
+
+
+def cells_of(lines: list[str]) -> list[str]:
+    """The table cells of some lines, in reading order."""
+    out: list[str] = []
+    tabbed = sum(line.startswith("\t") for line in lines) > len(lines) // 4
+    for raw in lines:
+        line = raw.rstrip()
+        stripped = line.strip()
+        if tabbed:
+            if not stripped and not line.startswith("\t"):
+                _row_end(out)
+            elif line.startswith("\t"):
+                out.append(stripped)
+            elif out and out[-1] != ROW:  # a cell's text broken over lines
+                out[-1] += stripped
+            continue
+        if not stripped:
+            continue
+        if "|" not in stripped:
+            out.append(stripped)
+            continue
+        if _ONLY_PIPES.match(stripped.replace(" ", "")):
+            _row_end(out)
+            continue
+        pieces = [p.strip() for p in stripped.split("|")]
+        if pieces and pieces[0] == "" and stripped.startswith("|") and len(pieces) > 2:
+            pieces = pieces[1:]  # "| a | b |": a leading pipe opens the row
+        if pieces and pieces[-1] == "":
+            pieces = pieces[:-1]
+        out.extend(pieces)
+        if len(pieces) > 1:
+            _row_end(out)
+    return out
+
+
+def _row_end(out: list[str]) -> None:
+    if out and out[-1] != ROW:
+        out.append(ROW)
+
+
+def norm(text: str) -> str:
+    """What two spellings of a label share: width, spaces, quotes and brackets do not count."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s+", "", text)
+    for a, b in (("“", '"'), ("”", '"'), ("「", '"'), ("」", '"'), ("〔", "["), ("〕", "]"), ("：", ":")):
+        text = text.replace(a, b)
+    return text

@@ -1,0 +1,154 @@
+"""Extraction of published reports (text and HTML) against numbers transcribed by hand from shared/corpus."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from govxl.checker import table_findings
+from govxl.extract import extract
+from govxl.reader import read_filing
+from tests.conftest import CORPUS, ROOT, corpus_file
+from tests.helpers import T2, T3, T4
+from tests.test_cli import govxl
+
+COLS = ("np", "biz", "sci", "ngo", "law", "other")
+
+
+def row(x, name: str) -> list[float]:  # type: ignore[no-untyped-def]
+    return [x.filing.inputs[f"t3_{name}_{c}"] for c in COLS]
+
+
+def compact(findings, rule: str) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return {f.compact() for f in findings if f.rule == rule}
+
+
+def test_seed_report_extracts_to_the_example_workbook() -> None:
+    x = extract(corpus_file("002_linzi_gov_office_2024.txt"))
+    assert (x.edition, x.year, x.unit) == ("2021", 2024, "临淄区人民政府办公室")
+    example = read_filing(ROOT / "examples" / "linzi_gov_office_2024.xlsx")
+    assert dict(x.filing.inputs) == dict(example.inputs)
+    assert x.found == 200 and not x.findings  # every number cell, nothing guessed
+    assert x.published_totals["t3_done_total"] == 14 and x.published_totals["t3_new_total"] == 12
+    errors = [f for f in table_findings([x.filing])[0] if f.severity.value == "error"]
+    assert errors == []
+    assert [h for h, _ in x.prose] == ["一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+
+
+def test_rows_on_lines_between_pipes_cut_off_mid_row() -> None:
+    """003: table 二 complete; table 三 up to (三)7, whose last cell the excerpt lost."""
+    x = extract(corpus_file("003_shenzhen_longgang_dept_2024.txt"))
+    ins = x.filing.inputs
+    assert [ins[f"t2_{r}_{c}"] for r in ("rule", "norm") for c in ("made", "repealed", "valid")] == [
+        0,
+        0,
+        0,
+        5,
+        1,
+        25,
+    ]
+    assert [ins[c] for c in ("t2_license_decisions", "t2_penalty_decisions", "t2_coercion_decisions")] == [0, 0, 0]
+    assert row(x, "new") == [58, 7, 0, 0, 1, 0] and x.published_totals["t3_new_total"] == 66
+    assert row(x, "carried") == [2, 0, 0, 0, 0, 0]
+    assert row(x, "open") == [2, 1, 0, 0, 0, 0] and row(x, "partial") == [16, 1, 0, 0, 0, 0]
+    assert row(x, "deny_internal") == [1, 0, 0, 0, 0, 0]
+    assert row(x, "deny_case") == [0, 0, 0, 0, 0, 0] and "t3_deny_case_total" not in x.published_totals
+    missing = {f.anchor.cell for f in x.findings if f.rule == "E1" and f.anchor and f.anchor.sheet == T3}
+    assert missing == {"J15"} | {f"D{r}" for r in range(16, 30)}
+    assert all(math.isnan(ins[f"t3_deny_query_{c}"]) for c in COLS)  # never invented
+    assert ("E1", T4, "A5") in compact(x.findings, "E1")
+
+
+def test_cells_on_lines_with_blanks_and_typos() -> None:
+    """006: one cell per line; blank cells; two label typos; 予以公开 with a blank 总计."""
+    x = extract(corpus_file("006_changchun_erdao_fwzs_2022.txt"))
+    assert row(x, "new") == [56, 0, 0, 0, 0, 0] and x.published_totals["t3_new_total"] == 56
+    assert row(x, "open") == [18, 0, 0, 0, 0, 0] and x.published_totals["t3_open_total"] == 0
+    assert compact(x.findings, "E2") == {("E2", T3, "D8"), ("E2", T3, "D13")}
+    assert ("B1", T3, "E5") in compact(x.findings, "B1")  # the 法人 columns are blank, not 0
+    assert ("R3.3", T3, "J7") in {f.compact() for f in table_findings([x.filing])[0]}
+
+
+def test_2019_form_with_a_truncated_header() -> None:
+    """011: a 2020 report on the 2019 form, its header cut to "本年新 | 本年新"."""
+    x = extract(corpus_file("011_weishan_liangcheng_town_2020.txt"))
+    assert (x.edition, x.year) == ("2019", 2020)
+    assert [x.filing.inputs[f"t2_norm_{c}"] for c in ("made", "published", "public_total")] == [0, 0, 0]
+    assert row(x, "new") == [0] * 6 and row(x, "carried") == [0] * 6
+    assert all(math.isnan(v) for v in row(x, "open"))
+
+
+def test_rows_with_only_first_and_total_cells() -> None:
+    """019: rows print 自然人 and 总计 only; the 部分公开 row has one number whose column can't be told."""
+    x = extract(corpus_file("019_yueyang_nanhu_bureau_2019.txt"))
+    assert row(x, "new") == [3, 0, 0, 0, 0, 0] and x.published_totals["t3_new_total"] == 3
+    assert row(x, "open") == [3, 0, 0, 0, 0, 0]
+    assert all(math.isnan(v) for v in row(x, "partial"))
+    notes = compact(x.findings, "E3")
+    assert {("E3", T3, "D5"), ("E3", T3, "D7"), ("E3", T3, "D8")} <= notes
+
+
+def test_html_page_gives_the_same_numbers(tmp_path: Path) -> None:
+    """The seed report as a web page: each flattened row becomes a <tr>."""
+    text = corpus_file("002_linzi_gov_office_2024.txt").read_text(encoding="utf-8")
+    html = ["<html><head><title>年度报告</title><script>var x = 1;</script></head><body>"]
+    for block in re.split(r"\n\s*\n", text):
+        cells = [c.strip() for c in block.split("\n\t") if c.strip()]
+        if block.lstrip("\n").startswith("\t") and cells:
+            html.append("<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>")
+        else:
+            html += [f"<p>{line}</p>" for line in block.splitlines() if line.strip()]
+    html.append("</body></html>")
+    page = tmp_path / "report.html"
+    page.write_text("\n".join(html), encoding="utf-8")
+    x = extract(page)
+    assert dict(x.filing.inputs) == dict(extract(corpus_file("002_linzi_gov_office_2024.txt")).filing.inputs)
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared/corpus is absent")
+def test_no_corpus_file_crashes(tmp_path: Path) -> None:
+    for path in sorted(CORPUS.glob("*.txt")):
+        result = govxl("extract", str(path), "--output-dir", str(tmp_path), "--check", "--format", "json")
+        assert result.returncode in (0, 1, 2), path
+        assert "Traceback" not in result.stdout + result.stderr, path
+        if result.returncode == 2:
+            assert "找不到年度报告的章节" in result.stdout, path  # an excerpt with no table at all
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("empty.txt", b"", "空的"),
+        ("binary.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "二进制"),
+        (
+            "news.html",
+            "<html><body><h1>新闻</h1><p>今日天气晴。</p></body></html>".encode(),
+            "找不到年度报告的章节",
+        ),
+        ("broken.html", "<html><body><table><tr><td>一、总体<td>3</tr".encode(), "找不到年度报告的章节"),
+        ("report.pdf", b"%PDF-1.4", "暂不支持"),
+    ],
+)
+def test_bad_reports_exit_2(tmp_path: Path, name: str, content: bytes, needle: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = govxl("extract", str(path), "--output-dir", str(tmp_path))
+    assert result.returncode == 2 and needle in result.stdout and "Traceback" not in result.stdout + result.stderr
+    assert path.read_bytes() == content
+
+
+def test_extract_writes_a_workbook_check_accepts(tmp_path: Path) -> None:
+    out = tmp_path / "linzi.xlsx"
+    result = govxl("extract", str(corpus_file("002_linzi_gov_office_2024.txt")), "-o", str(out), "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "抽取结果已写入" in result.stdout
+    (report,) = __import__("govxl.checker", fromlist=["x"]).check_paths([out])
+    assert report.valid and report.unit == "临淄区人民政府办公室"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    assert {"公布的总计", "报告正文", "抽取说明"} <= set(wb.sheetnames)
+    assert wb[T2]["D5"].value == 9
