@@ -251,6 +251,7 @@ def extract(
     from govxl.checker import sort_findings, table_findings
     from govxl.extract import extract as run_extract
     from govxl.extract import write_extraction
+    from govxl.extract.prose import check_prose
     from govxl.findings import FileReport
     from govxl.report import render_json, render_text
 
@@ -269,7 +270,10 @@ def extract(
         except GovxlError as exc:
             results.append(FileReport(str(path), problem=exc.message))
             continue
-        findings = x.findings + (table_findings([x.filing])[0] if run_check else [])
+        findings = x.findings
+        if run_check:
+            text = "\n".join(body for _, body in x.prose)
+            findings = findings + table_findings([x.filing])[0] + check_prose(x.filing, text)
         ordered = sort_findings(x.filing, findings)
         results.append(FileReport(str(path), x.edition, x.unit, x.year, ordered, workbook=str(target)))
     click.echo(render_json(results) if fmt == "json" else render_text(results), nl=fmt == "json")
