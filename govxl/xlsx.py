@@ -22,7 +22,10 @@ _NAME = re.compile(
     r'<(?:\w+:)?definedName\b[^>]*?\bname="([^"]+)"([^>]*)>\s*'
     r"(?:'((?:[^']|'')+)'|([^!<']+))!\$?([A-Z]{1,3})\$?(\d+)\s*</(?:\w+:)?definedName>"
 )
-_PROP = re.compile(r"<(?:\w+:)?property\b([^>]*)>\s*<[\w:]+>(.*?)</[\w:]+>\s*</(?:\w+:)?property>", re.S)
+# the value element may carry attributes, such as its namespace declaration (openpyxl with lxml writes one)
+_PROP = re.compile(
+    r"<(?:\w+:)?property\b([^>]*)>\s*<[\w:]+(?:\s[^>]*)?>(.*?)</[\w:]+>\s*</(?:\w+:)?property>", re.S
+)
 # <f> is a cell's first child (ECMA-376 CT_Cell), so only formula cells match; likewise only error cells
 _FORMULA_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _ERROR_CELL = re.compile(r'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)

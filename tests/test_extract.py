@@ -129,7 +129,8 @@ def test_no_corpus_file_crashes(tmp_path: Path) -> None:
             "找不到年度报告的章节",
         ),
         ("broken.html", "<html><body><table><tr><td>一、总体<td>3</tr".encode(), "找不到年度报告的章节"),
-        ("report.pdf", b"%PDF-1.4", "暂不支持"),
+        ("report.pdf", b"%PDF-1.4", "PDF 文件已损坏"),
+        ("report.docx", b"PK\x03\x04", "暂不支持"),
     ],
 )
 def test_bad_reports_exit_2(tmp_path: Path, name: str, content: bytes, needle: str) -> None:
@@ -152,3 +153,93 @@ def test_extract_writes_a_workbook_check_accepts(tmp_path: Path) -> None:
     wb = load_workbook(out)
     assert {"公布的总计", "报告正文", "抽取说明"} <= set(wb.sheetnames)
     assert wb[T2]["D5"].value == 9
+
+
+# Published numbers of the three complete PDF reports, transcribed from their text layer (corpus c0*.txt).
+PDF_REPORTS = {
+    "c01_huaian_city_gov_2024": {
+        "unit": "淮安市人民政府",
+        "year": 2024,
+        "t2": [1, 0, 11, 8, 26, 66, 447228, 3985758, 88283, 96171.6],
+        "new": [3001, 53, 0, 0, 61, 4],
+        "carried": [34, 0, 0, 0, 0, 0],
+        "open": [1288, 21, 0, 0, 50, 3],
+        "partial": [447, 7, 0, 0, 0, 0],
+        "unable_nohold": [746, 12, 0, 0, 10, 1],
+        "reject_petition": [56, 6, 0, 0, 0, 0],
+        "forward": [103, 0, 0, 0, 0, 0],
+        "done": [2932, 53, 0, 0, 61, 4, 3050],
+        "t4": [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20],
+    },
+    "c02_huaian_hongze_district_gov_2023": {
+        "unit": "洪泽区人民政府",
+        "year": 2023,
+        "t2": [0, 0, 0, 0, 5, 5, 550, 4119, 195, 7730.28],
+        "new": [21, 0, 0, 0, 0, 0],
+        "carried": [0] * 6,
+        "open": [0] * 6,
+        "unable_nohold": [10, 0, 0, 0, 0, 0],
+        "reject_petition": [1, 0, 0, 0, 0, 0],
+        "forward": [0] * 6,
+        "done": [21, 0, 0, 0, 0, 0, 21],
+        "t4": [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0],
+    },
+    "c03_huaian_hongze_district_gov_2024": {
+        "unit": "淮安市洪泽区人民政府",
+        "year": 2024,
+        "t2": [0, 0, 0, 3, 0, 8, 9487, 2776, 84, 7545],
+        "new": [95, 0, 0, 0, 0, 0],
+        "carried": [0] * 6,
+        "open": [50, 0, 0, 0, 0, 0],
+        "unable_nohold": [31, 0, 0, 0, 0, 0],
+        "reject_petition": [1, 0, 0, 0, 0, 0],
+        "forward": [0] * 6,
+        "done": [95, 0, 0, 0, 0, 0, 95],
+        "t4": [1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3],
+    },
+}
+T2_CODES = [
+    "t2_rule_made",
+    "t2_rule_repealed",
+    "t2_rule_valid",
+    "t2_norm_made",
+    "t2_norm_repealed",
+    "t2_norm_valid",
+    "t2_license_decisions",
+    "t2_penalty_decisions",
+    "t2_coercion_decisions",
+    "t2_fee_amount",
+]
+T4_CODES = [
+    f"t4_{b}_{c}"
+    for b in ("review", "direct", "after")
+    for c in ("upheld", "corrected", "other", "pending", "total")
+]
+
+
+@pytest.mark.parametrize("name", list(PDF_REPORTS))
+def test_pdf_reports_extract_to_their_published_numbers(name: str) -> None:
+    want = PDF_REPORTS[name]
+    x = extract(corpus_file(f"pdf/{name}.pdf"))
+    assert (x.edition, x.year, x.unit) == ("2021", want["year"], want["unit"])
+    assert x.found == 200
+    assert [x.filing.inputs[c] for c in T2_CODES] == want["t2"]
+    for r in ("new", "carried", "open", "partial", "unable_nohold", "reject_petition", "forward"):
+        if r in want:
+            assert row(x, r) == want[r], r
+    published = {**x.published_totals, **dict(x.filing.inputs)}
+    assert [published[f"t3_done_{c}"] for c in (*COLS, "total")] == want["done"]
+    assert [published[c] for c in T4_CODES] == want["t4"]
+    errors = {f.compact() for f in table_findings([x.filing])[0] if f.severity.value == "error"}
+    if name.startswith("c02"):
+        # as published: 行政复议 10/1/0/0 with 总计 0, 复议后起诉 5/0/0/0 with 总计 0
+        assert errors == {("R4.1", T4, "E5"), ("R4.3", T4, "O5")}
+    else:
+        assert errors == set()
+
+
+def test_hybrid_reports_note_their_2019_layout() -> None:
+    """c02/c03 put table 三 on the 2019 layout: one （六）其他处理 row, counted as its last 2021 item."""
+    x = extract(corpus_file("pdf/c03_huaian_hongze_district_gov_2024.pdf"))
+    assert ("E3", T3, "D27") in compact(x.findings, "E3")
+    assert row(x, "otherwise_other") == [0] * 6

@@ -51,3 +51,18 @@ def test_a_shared_formula_that_no_longer_fits_is_reported(tmp_path: Path) -> Non
     (report,) = check_paths([shared])
     s2 = {f.compact() for f in report.findings if f.rule == "S2"}
     assert s2 == {("S2", T3, f"J{row}") for row in range(5, 30)}
+
+
+def test_properties_whose_value_elements_carry_attributes(tmp_path: Path) -> None:
+    """openpyxl with lxml installed writes <vt:lpwstr xmlns:vt="…">: the template is still recognised."""
+    src = write(tmp_path / "plain.xlsx")
+
+    def declare(xml: str) -> str:
+        vt = 'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"'
+        out, n = re.subn(r"<vt:lpwstr>", f"<vt:lpwstr {vt}>", xml)
+        assert n == 3
+        return out
+
+    shaped = rewrite_part(src, tmp_path / "shaped.xlsx", "docProps/custom.xml", declare)
+    (report,) = check_paths([shaped])
+    assert report.valid and not report.findings, [f.message for f in report.findings]

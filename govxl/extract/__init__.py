@@ -49,9 +49,11 @@ def read_document(path: Path) -> str:
     if path.is_dir():
         raise GovxlError(f"{path}：这是一个文件夹，不是报告文件")
     suffix = path.suffix.lower()
-    if suffix in (".pdf", ".docx", ".doc"):
-        raise GovxlError(f"{path}：暂不支持 {suffix} 格式的报告；请先另存为网页（.html）或文本（.txt）")
+    if suffix in (".docx", ".doc"):
+        raise GovxlError(f"{path}：暂不支持 {suffix} 格式的报告；请先另存为网页（.html）或 PDF")
     data = path.read_bytes()
+    if suffix == ".pdf" or data.startswith(b"%PDF"):
+        return _pdf(path, data)
     if len(data) > MAX_BYTES:
         raise GovxlError(f"{path}：文件过大（{len(data) // 1024 // 1024} MB），不像年度报告")
     if not data.strip():
@@ -70,6 +72,20 @@ def read_document(path: Path) -> str:
         from govxl.extract.html import html_to_text
 
         text = html_to_text(text)
+    return text
+
+
+def _pdf(path: Path, data: bytes) -> str:
+    if not data.startswith(b"%PDF"):
+        raise GovxlError(f"{path}：不是 PDF 文件")
+    from govxl.extract.pdf import pdf_to_text
+
+    try:
+        text = pdf_to_text(path)
+    except Exception as exc:
+        raise GovxlError(f"{path}：PDF 文件已损坏或无法读取（{type(exc).__name__}）") from None
+    if not text.strip():
+        raise GovxlError(f"{path}：PDF 中没有文字（可能是扫描件），无法抽取")
     return text
 
 
@@ -111,13 +127,17 @@ def _year(head: list[str], text: str) -> int | None:
 
 
 def _unit(head: list[str]) -> str:
-    for line in head:
-        line = line.strip()
-        if not line or re.match(r"(source|note|year):", line):
+    """The agency named in the title: before the year on the title line, or on the line above it."""
+    lines = [line.strip().rstrip("|").strip() for line in head if line.strip()]
+    lines = [line for line in lines if not re.match(r"(source|note|year):", line)]
+    for i, line in enumerate(lines):
+        if "政府信息公开" not in line or not re.search(r"20\d\d\s*年", line):
             continue
-        m = re.match(r"(.+?)(20\d\d)\s*年", line)
-        if m and len(m[1]) >= 3:
+        m = re.match(r"(.*?)(20\d\d)\s*年", line)
+        if m and len(m[1].strip()) >= 3:
             return m[1].strip()
+        if m and i > 0 and len(lines[i - 1]) <= 30:
+            return lines[i - 1]
     return ""
 
 

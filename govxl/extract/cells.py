@@ -44,6 +44,9 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
     head: list[str] = []
     sections: list[Section] = []
     for line in text.splitlines():
+        single = re.fullmatch(r"([^|]+?)\s*\|\s*", line)  # a one-cell row: a page framed as a table
+        if single and SECTION.match(single[1]):
+            line = single[1]
         m = SECTION.match(line)  # a table cell (behind a tab, or between pipes) is never a heading
         expected = order[len(sections)] if len(sections) < len(order) else ""
         if (
@@ -109,6 +112,7 @@ def norm(text: str) -> str:
     """What two spellings of a label share: width, spaces, quotes and brackets do not count."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
+    text = re.sub(r"^(\d+)[、．.]", r"\1.", text)  # "3、其他" is item 3.其他
     for a, b in (("“", '"'), ("”", '"'), ("「", '"'), ("」", '"'), ("〔", "["), ("〕", "]"), ("：", ":")):
         text = text.replace(a, b)
     return text

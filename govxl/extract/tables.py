@@ -66,6 +66,15 @@ def _find(cells: list[str], start: int, label: str) -> tuple[int, int, str]:
 
 
 def _values_after(cells: list[str], i: int, n: int) -> tuple[list[str], int]:
+    """The n cells of a row after its label. A label spanning two columns can leave an empty cell behind it
+    (PDF tables): one blank too many at the front of a row is that, not a value."""
+    values, end = _collect(cells, i, n + 1)
+    if len(values) == n + 1 and values[0] == "" and (end >= len(cells) or cells[end] == ROW):
+        return values[1:], end
+    return _collect(cells, i, n)
+
+
+def _collect(cells: list[str], i: int, n: int) -> tuple[list[str], int]:
     out: list[str] = []
     while i < len(cells) and len(out) < n:
         cell = cells[i]
