@@ -243,3 +243,45 @@ def test_hybrid_reports_note_their_2019_layout() -> None:
     x = extract(corpus_file("pdf/c03_huaian_hongze_district_gov_2024.pdf"))
     assert ("E3", T3, "D27") in compact(x.findings, "E3")
     assert row(x, "otherwise_other") == [0] * 6
+
+
+# Excerpts: the table cells each one holds, transcribed by hand; everything after the cut is missing.
+EXCERPTS: dict[str, tuple[dict[str, float], set[str]]] = {
+    # 杨凌示范区审计局 2022: table 二 complete, all 0; table 三 only its header
+    "005_yangling_audit_2022": (dict.fromkeys(T2_CODES, 0), {"t3_new_np", "t3_forward_total", "t4_review_total"}),
+    # 松木塘镇 2022: a town reporting 规章 (制发2 现行有效2); the fee row is cut off
+    "012_taojiang_songmutang_town_2022": (
+        dict(zip(T2_CODES[:9], [2, 0, 2, 2, 0, 2, 0, 9, 0], strict=True)),
+        {"t2_fee_amount", "t3_new_np"},
+    ),
+    # 棠景街道 2021: cut after the （五） header
+    "018_guangzhou_baiyun_tangjing_street_2021": (
+        dict.fromkeys(T2_CODES[:6], 0),
+        {"t2_license_decisions", "t2_penalty_decisions", "t2_fee_amount"},
+    ),
+    # 文登区信访局 2022, flip-book page 8: table 四 only, fifteen 0
+    "025_weihai_wendeng_xinfang_2022_p8": (dict.fromkeys(T4_CODES, 0), {"t2_rule_made", "t3_new_np"}),
+    # 天镇县信访局 2021: one cell per line; the fee row cut off
+    "045_datong_tianzhen_xinfang_2021": (dict.fromkeys(T2_CODES[:9], 0), {"t2_fee_amount", "t3_new_np"}),
+}
+
+
+@pytest.mark.parametrize("name", list(EXCERPTS))
+def test_excerpts_extract_what_they_hold(name: str) -> None:
+    present, cut = EXCERPTS[name]
+    x = extract(corpus_file(f"{name}.txt"))
+    values = {**dict(x.filing.inputs), **x.published_totals}
+    assert {c: values[c] for c in present} == present
+    missing = {c for f in x.findings if f.rule == "E1" for c in (ref.code for ref in f.cells)}
+    assert cut <= missing
+    assert not set(present) & missing
+    assert not [f for f in x.findings if f.rule == "B1"]  # nothing blank in these
+
+
+def test_a_2022_report_on_the_2019_form() -> None:
+    """013: the 2019 table 二 in a 2022 report, every cell empty: the form is told from the labels, the year
+    mismatch is said, and nothing is invented."""
+    x = extract(corpus_file("013_jiaxian_xizhen_town_2022.txt"))
+    assert (x.edition, x.year, x.found) == ("2019", 2022, 0)
+    assert ("X5", "封面", "B4") in {f.compact() for f in x.findings}
+    assert all(math.isnan(v) for v in x.filing.inputs.values())

@@ -93,7 +93,7 @@ def extract(path: Path, edition: str | None = None) -> Extraction:
     text = read_document(path)
     head, sections = split_sections(text)
     by_number = {s.number: s for s in sections}
-    if "三" not in by_number and "二" not in by_number:
+    if not sections and not any("政府信息公开" in line for line in head):
         raise GovxlError(
             f"{path}：找不到年度报告的章节（应有“二、主动公开政府信息情况”“三、收到和处理政府信息公开申请情况”等标题），"
             "不像政府信息公开工作年度报告"
@@ -206,6 +206,9 @@ def _filing(
         for codes in rows.values():
             where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
             findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
+    if year is not None and not ed.fits_year(year):
+        years = f"{ed.first_year}—{ed.last_year}年度" if ed.last_year else f"{ed.first_year}年度起"
+        findings.append(finding("X5", (ref("year"),), actual=year, edition=ed.edition, years=years))
     filing = Filing(
         path=path,
         edition=ed.edition,

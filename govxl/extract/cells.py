@@ -24,6 +24,7 @@ _TOPIC = {
     "六": "其他|事项",
 }
 _ONLY_PIPES = re.compile(r"^\|{2,}$")
+_NUMBERS = re.compile(r"-?\d+(?:\.\d+)?(?:\s+-?\d+(?:\.\d+)?)+")
 
 
 @dataclass
@@ -38,8 +39,9 @@ class Section:
 
 
 def split_sections(text: str) -> tuple[list[str], list[Section]]:
-    """(lines before the first heading, the six sections in order). A heading is 一、…六、 at a line's start,
-    taken only in order (一 before 二 …), so numbered items inside the prose are not mistaken for headings."""
+    """(lines before the first heading, the sections in order). A heading is 一、…六、 at a line's start that
+    speaks of its section's topic, each later than the one before (an excerpt may start at any of them), so
+    numbered items inside the prose are not mistaken for headings."""
     order = "一二三四五六"
     head: list[str] = []
     sections: list[Section] = []
@@ -48,14 +50,8 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
         if single and SECTION.match(single[1]):
             line = single[1]
         m = SECTION.match(line)  # a table cell (behind a tab, or between pipes) is never a heading
-        expected = order[len(sections)] if len(sections) < len(order) else ""
-        if (
-            m
-            and m[1] == expected
-            and "|" not in line
-            and re.search(_TOPIC[m[1]], m[2])
-            and not _is_row_label(m[2])
-        ):
+        later = order[order.index(sections[-1].number) + 1 :] if sections else order
+        if m and m[1] in later and "|" not in line and re.search(_TOPIC[m[1]], m[2]) and not _is_row_label(m[2]):
             sections.append(Section(m[1], f"{m[1]}、{m[2].strip()}"))
         elif sections:
             sections[-1].lines.append(line)
@@ -73,6 +69,7 @@ def cells_of(lines: list[str]) -> list[str]:
     """The table cells of some lines, in reading order."""
     out: list[str] = []
     tabbed = sum(line.startswith("\t") for line in lines) > len(lines) // 4
+    unterminated = False  # the previous line was a cell's text without its closing pipe
     for raw in lines:
         line = raw.rstrip()
         stripped = line.strip()
@@ -87,8 +84,19 @@ def cells_of(lines: list[str]) -> list[str]:
         if not stripped:
             continue
         if "|" not in stripped:
-            out.append(stripped)
+            # a layout of spaces: wide gaps part cells, and numbers side by side are so many cells
+            pieces = [p for p in re.split(r"\s{2,}", stripped) if p]
+            for piece in pieces:
+                out.extend(piece.split() if _NUMBERS.fullmatch(piece) else [piece])
+            if len(pieces) > 1 or _NUMBERS.fullmatch(stripped):
+                _row_end(out)
+            else:
+                unterminated = True
             continue
+        if stripped == "|" and unterminated:  # "行政规范性文件" then "|": the pipe closes the label
+            unterminated = False
+            continue
+        unterminated = False
         if _ONLY_PIPES.match(stripped.replace(" ", "")):
             _row_end(out)
             continue
