@@ -130,7 +130,8 @@ def test_no_corpus_file_crashes(tmp_path: Path) -> None:
         ),
         ("broken.html", "<html><body><table><tr><td>一、总体<td>3</tr".encode(), "找不到年度报告的章节"),
         ("report.pdf", b"%PDF-1.4", "PDF 文件已损坏"),
-        ("report.docx", b"PK\x03\x04", "暂不支持"),
+        ("report.docx", b"PK\x03\x04", "Word 文件已损坏"),
+        ("report.doc", b"\xd0\xcf\x11\xe0", "暂不支持旧版 Word"),
     ],
 )
 def test_bad_reports_exit_2(tmp_path: Path, name: str, content: bytes, needle: str) -> None:
@@ -261,6 +262,57 @@ EXCERPTS: dict[str, tuple[dict[str, float], set[str]]] = {
     ),
     # 文登区信访局 2022, flip-book page 8: table 四 only, fifteen 0
     "025_weihai_wendeng_xinfang_2022_p8": (dict.fromkeys(T4_CODES, 0), {"t2_rule_made", "t3_new_np"}),
+    # 太平镇 2022: one cell per paragraph; table 三 all 0 down to （三）3, cut after it
+    "009_xixian_taiping_town_2022": (
+        {
+            **dict.fromkeys(T2_CODES, 0),
+            **{
+                f"t3_{r}_{c}": 0
+                for r in ("new", "carried", "open", "partial", "deny_secret", "deny_law", "deny_safety")
+                for c in COLS
+            },
+        },
+        {"t3_deny_third_np", "t3_forward_np", "t4_review_upheld"},
+    ),
+    # 桃江县审计局 2020, the 2019 form with cells and pipes on lines of their own: 规范性文件 2/2/2; table 三
+    # all 0 down to （二）, cut in the middle of the label "1.属于国家秘(密)"; table 三
+    # all 0 down to （二）, cut in the middle of the label "1.属于国家秘(密)"
+    "022_taojiang_audit_2020": (
+        {
+            "t2_rule_made": 0,
+            "t2_rule_published": 0,
+            "t2_rule_public_total": 0,
+            "t2_norm_made": 2,
+            "t2_norm_published": 2,
+            "t2_norm_public_total": 2,
+            **{
+                f"t2_{r}_{c}": 0
+                for r in ("license", "service", "penalty", "coercion")
+                for c in ("previous", "change", "decisions")
+            },
+            "t2_fee_previous": 0,
+            "t2_fee_change": 0,
+            "t2_procurement_projects": 0,
+            "t2_procurement_amount": 0,
+            **{f"t3_{r}_{c}": 0 for r in ("new", "carried", "open", "partial") for c in COLS},
+        },
+        {"t3_deny_secret_np", "t4_review_total"},
+    ),
+    # 攀枝花市西区审计局 2020, the 2019 form: cut after 行政处罚
+    "024_panzhihua_xiqu_audit_2020": (
+        {
+            f"t2_{r}_{c}": 0
+            for r, cs in (
+                ("rule", ("made", "published", "public_total")),
+                ("norm", ("made", "published", "public_total")),
+                ("license", ("previous", "change", "decisions")),
+                ("service", ("previous", "change", "decisions")),
+                ("penalty", ("previous", "change", "decisions")),
+            )
+            for c in cs
+        },
+        {"t2_coercion_previous", "t2_fee_previous", "t3_new_np"},
+    ),
     # 天镇县信访局 2021: one cell per line; the fee row cut off
     "045_datong_tianzhen_xinfang_2021": (dict.fromkeys(T2_CODES[:9], 0), {"t2_fee_amount", "t3_new_np"}),
 }
@@ -285,3 +337,26 @@ def test_a_2022_report_on_the_2019_form() -> None:
     assert (x.edition, x.year, x.found) == ("2019", 2022, 0)
     assert ("X5", "封面", "B4") in {f.compact() for f in x.findings}
     assert all(math.isnan(v) for v in x.filing.inputs.values())
+
+
+def test_word_document_gives_the_same_numbers(tmp_path: Path) -> None:
+    """The seed report as a .docx: its rows as Word table rows, a merged cell spanning the label columns."""
+    import docx
+
+    text = corpus_file("002_linzi_gov_office_2024.txt").read_text(encoding="utf-8")
+    document = docx.Document()
+    for block in re.split(r"\n\s*\n", text):
+        cells = [c.strip() for c in block.split("\n\t") if c.strip()]
+        if block.lstrip("\n").startswith("\t") and cells:
+            table = document.add_table(rows=1, cols=len(cells) + 1)
+            table.rows[0].cells[0].merge(table.rows[0].cells[1])  # python-docx repeats a merged cell
+            for i, cell in enumerate(cells):
+                table.rows[0].cells[i + 1 if i else 0].text = cell
+        else:
+            for line in block.splitlines():
+                if line.strip():
+                    document.add_paragraph(line)
+    path = tmp_path / "report.docx"
+    document.save(str(path))
+    x = extract(path)
+    assert dict(x.filing.inputs) == dict(extract(corpus_file("002_linzi_gov_office_2024.txt")).filing.inputs)

@@ -49,9 +49,11 @@ def read_document(path: Path) -> str:
     if path.is_dir():
         raise GovxlError(f"{path}：这是一个文件夹，不是报告文件")
     suffix = path.suffix.lower()
-    if suffix in (".docx", ".doc"):
-        raise GovxlError(f"{path}：暂不支持 {suffix} 格式的报告；请先另存为网页（.html）或 PDF")
+    if suffix == ".doc":
+        raise GovxlError(f"{path}：暂不支持旧版 Word（.doc）格式；请在 Word 或 WPS 中另存为 .docx 或 PDF")
     data = path.read_bytes()
+    if suffix == ".docx":
+        return _docx(path, data)
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         return _pdf(path, data)
     if len(data) > MAX_BYTES:
@@ -87,6 +89,17 @@ def _pdf(path: Path, data: bytes) -> str:
     if not text.strip():
         raise GovxlError(f"{path}：PDF 中没有文字（可能是扫描件），无法抽取")
     return text
+
+
+def _docx(path: Path, data: bytes) -> str:
+    if not data.startswith(b"PK"):
+        raise GovxlError(f"{path}：不是 Word（.docx）文件")
+    from govxl.extract.docx import docx_to_text
+
+    try:
+        return docx_to_text(path)
+    except Exception as exc:
+        raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{type(exc).__name__}）") from None
 
 
 def extract(path: Path, edition: str | None = None) -> Extraction:
