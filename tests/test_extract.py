@@ -360,3 +360,21 @@ def test_word_document_gives_the_same_numbers(tmp_path: Path) -> None:
     document.save(str(path))
     x = extract(path)
     assert dict(x.filing.inputs) == dict(extract(corpus_file("002_linzi_gov_office_2024.txt")).filing.inputs)
+
+
+def test_traditional_characters_and_no_headings() -> None:
+    """015: a Hubei variant republished in traditional characters, with no section headings in the excerpt;
+    explanatory text inside labels, an extra local row, "-" as a value, an empty fee row."""
+    x = extract(corpus_file("015_wuhan_ecology_env_bureau_2020.txt"))
+    assert (x.edition, x.year) == ("2019", 2020)
+    ins = x.filing.inputs
+    assert [ins[f"t2_license_{c}"] for c in ("previous", "change", "decisions")] == [8, 5, 93]
+    assert [ins[f"t2_service_{c}"] for c in ("previous", "change", "decisions")] == [117, 0, 165]
+    assert [ins[f"t2_penalty_{c}"] for c in ("previous", "change", "decisions")] == [90, 0, 22]
+    assert [ins[f"t2_coercion_{c}"] for c in ("previous", "change")] == [4, 4]
+    found = {f.compact() for f in x.findings}
+    assert ("R2.1", T2, "D13") in found and math.isnan(ins["t2_coercion_decisions"])  # "-"
+    assert {("B1", T2, "B16"), ("B1", T2, "C16")} <= found  # 行政事业性收费 printed empty
+    # "規範性檔案" is the mirror's wording for 规范性文件: not guessed, missing
+    assert math.isnan(ins["t2_norm_made"])
+    assert not [f for f in x.findings if f.anchor and f.anchor.sheet != T2 and f.rule != "E1"]

@@ -74,7 +74,9 @@ def read_document(path: Path) -> str:
         from govxl.extract.html import html_to_text
 
         text = html_to_text(text)
-    return text
+    from govxl.extract.hant import T2S, looks_traditional
+
+    return text.translate(T2S) if looks_traditional(text) else text
 
 
 def _pdf(path: Path, data: bytes) -> str:
@@ -114,9 +116,15 @@ def extract(path: Path, edition: str | None = None) -> Extraction:
     year = _year(head, text)
     ed = load_edition(edition or _edition(by_number, year))
     reads: dict[str, TableRead] = {}
+    everything = cells_of(text.splitlines()) if not sections else []  # no headings: look in the whole text
     for table in ed.tables:
         section = by_number.get(table.heading.split("、", 1)[0])
-        reads[table.code] = read_table(ed, table, cells_of(section.lines)) if section else _absent(ed, table.code)
+        if section:
+            reads[table.code] = read_table(ed, table, cells_of(section.lines))
+        elif everything:
+            reads[table.code] = read_table(ed, table, everything)
+        else:
+            reads[table.code] = _absent(ed, table.code)
     filing, findings, published, found = _filing(path, ed, reads, year, _unit(head))
     prose = [(s.heading, s.text.strip()) for s in sections if s.number in "一五六"]
     return Extraction(path, ed.edition, year, filing.unit, filing, findings, published, prose, found)

@@ -174,7 +174,11 @@ def _read_unlabelled(table: Table, block: Block, cells: list[str], pos: int, got
     leaves = block.leaf_columns
     row = block.leaf_rows[0]
     codes = [cell_code(table.code, row.code, c.code) for c in leaves]
-    i = pos
+    # with no row label to find, the numbers count only after the table's own header (行政复议 …)
+    at, i, _ = _find(cells, pos, block.columns[0].label)
+    if at < 0:
+        got.missing.extend(codes)
+        return pos
     while i < len(cells) and (cells[i] == ROW or not is_value(cells[i]) or cells[i] == ""):
         i += 1
     values, end = _values_after(cells, i, len(leaves))
