@@ -230,6 +230,11 @@ def merge(
 )
 @click.option("--edition", type=click.Choice(available_editions()), help="指定表格格式（默认按标签判断）。")
 @click.option("--check", "run_check", is_flag=True, help="同时按全部规则校验抽取到的数字。")
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    help="上一年度的报表或报告（核对正文的同比变化，需 --check）。",
+)
 @FORMAT
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 @click.pass_context
@@ -240,6 +245,7 @@ def extract(
     output_dir: Path | None,
     edition: str | None,
     run_check: bool,
+    previous: Path | None,
     fmt: str,
     force: bool,
 ) -> None:
@@ -259,6 +265,7 @@ def extract(
         raise GovxlError("抽取多份报告时请用 --output-dir，而不是 -o")
     if output_dir is not None and not output_dir.is_dir():
         raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
+    last_new = _last_year_new(previous) if previous is not None else None
     results: list[FileReport] = []
     for path in reports:
         try:
@@ -273,13 +280,35 @@ def extract(
         findings = x.findings
         if run_check:
             text = "\n".join(body for _, body in x.prose)
-            findings = findings + table_findings([x.filing])[0] + check_prose(x.filing, text)
+            findings = findings + table_findings([x.filing])[0] + check_prose(x.filing, text, last_new)
         ordered = sort_findings(x.filing, findings)
         results.append(FileReport(str(path), x.edition, x.unit, x.year, ordered, workbook=str(target)))
     click.echo(render_json(results) if fmt == "json" else render_text(results), nl=fmt == "json")
     if any(r.problem for r in results):
         ctx.exit(EXIT_UNUSABLE)
     ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)
+
+
+def _last_year_new(path: Path) -> float | None:
+    """Last year's 一、本年新收 总计, from its workbook or its published report."""
+    import math
+
+    from govxl.checker import read_all
+    from govxl.extract import extract as run_extract
+    from govxl.spec import compute_totals, load_edition
+
+    if path.suffix.lower() == ".xlsx":
+        (filing,), (problem,) = read_all([path])
+        if filing is None:
+            raise GovxlError(f"上年报表无法读取：{problem}")
+        typed = filing.typed_totals.get("t3_new_total")
+    else:
+        filing = run_extract(path).filing
+        typed = filing.typed_totals.get("t3_new_total")
+    if typed is not None and not math.isnan(typed):
+        return typed
+    numbers = {c: v for c, v in filing.inputs.items() if not math.isnan(v)}
+    return compute_totals(load_edition(filing.edition), numbers).get("t3_new_total")
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

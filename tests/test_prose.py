@@ -47,3 +47,22 @@ def test_seed_prose_reports_only_the_nudged_percentages() -> None:
         ("N5", "warning", 21.44),
         ("N5", "warning", 42.85),
     ]
+
+
+@pytest.mark.parametrize(("last_year", "expected"), [(27, set()), (30, {("N6", "", "")})])
+def test_year_on_year_change_against_last_year(seed, last_year: int, expected: set) -> None:  # type: ignore[no-untyped-def]
+    """The seed report says 同比下降55.55%: right for 27 received in 2023 (−55.555…, truncated), not for 30."""
+    found = check_prose(seed, "2024年共收到政府信息公开申请12件，同比下降55.55%。", last_year_new=last_year)
+    assert {f.compact() for f in found} == expected
+
+
+def test_previous_year_on_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from govxl.workbook import render
+    from tests.helpers import clean_values
+    from tests.test_cli import govxl
+
+    last = tmp_path / "2023.xlsx"
+    last.write_bytes(render("2021", {**clean_values(), "year": 2023, "t3_new_np": 30, "t3_open_np": 29}))
+    report = corpus_file("002_linzi_gov_office_2024.txt")
+    result = govxl("extract", str(report), "--output-dir", str(tmp_path), "--check", "--previous", str(last))
+    assert "N6" in result.stdout and "应为下降60%" in result.stdout, result.stdout

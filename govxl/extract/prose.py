@@ -54,14 +54,43 @@ class _Values:
         return [c.row for c in cells if c.row == group or c.row.startswith(group + "_")]
 
 
-def check_prose(filing: Filing, text: str) -> list[Finding]:
+def check_prose(filing: Filing, text: str, last_year_new: float | None = None) -> list[Finding]:
+    """`last_year_new`: last year's 一 总计, when known, for the 同比 percentages (N6)."""
     v = _Values(filing)
     grid = grid_for(filing.edition)
     out: list[Finding] = []
     for s in sentences(text):
         for rule in _RULES:
             out.extend(rule(v, grid, s))
+        if last_year_new:
+            out.extend(_n6(v, s, last_year_new))
     return out
+
+
+def _n6(v: _Values, s: str, before: float) -> list[Finding]:
+    """“（申请）同比下降55.55%”: the change of 一 总计 against last year's."""
+    now = v.get("t3_new_total")
+    m = re.search(r"申请[^。；]{0,20}?同比(上升|增长|增加|下降|减少)\s*(\d+(?:\.\d+)?)%", s)
+    if not m or now is None:
+        return []
+    stated = float(m[2]) * (-1 if m[1] in ("下降", "减少") else 1)
+    change = 100 * (now - before) / before
+    decimals = len(m[2].split(".")[1]) if "." in m[2] else 0
+    same_way = (change >= 0) == (stated >= 0)
+    if _rounds_to(change, stated, decimals) or (same_way and _truncates_to(abs(change), abs(stated), decimals)):
+        return []
+    right = round(change, decimals)
+    f = finding(
+        "N6",
+        (),
+        expected=right,
+        actual=stated,
+        stated=f"{m[1]}{m[2]}%",
+        before=show(before),
+        now=show(now),
+        right=f"{'上升' if right >= 0 else '下降'}{show(abs(right))}%",
+    )
+    return [_with_source(f, s)]
 
 
 def _ref(grid: Any, *codes: str) -> tuple[Any, ...]:
