@@ -44,6 +44,12 @@ def format_option(*choices: str, help: str = "输出格式。") -> Callable[[F],
 
 
 FORMAT = format_option("text", "json")
+DETECTED_EDITION = click.option(
+    "--edition", type=click.Choice(available_editions()), help="指定表格格式（默认按文件自身判断）。"
+)
+OUTPUT_DIR = click.option(
+    "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="输出文件夹（默认与输入同一文件夹）。"
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,13 +101,9 @@ def cells(edition: str, fmt: str) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--edition", type=click.Choice(available_editions()), help="指定表格格式版本（默认按工作簿自身判断）。"
-)
+@DETECTED_EDITION
 @FORMAT
-@click.option(
-    "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="校验结果工作簿写到此文件夹。"
-)
+@OUTPUT_DIR
 @click.option("--no-corrections", is_flag=True, help="不写校验结果工作簿。")
 @click.option(
     "--previous",
@@ -225,10 +227,8 @@ def merge(
 @cli.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="输出的 .xlsx（只抽取一份报告时）。")
-@click.option(
-    "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="输出文件夹（默认与报告同一文件夹）。"
-)
-@click.option("--edition", type=click.Choice(available_editions()), help="指定表格格式（默认按标签判断）。")
+@OUTPUT_DIR
+@DETECTED_EDITION
 @click.option("--check", "run_check", is_flag=True, help="同时按全部规则校验抽取到的数字。")
 @click.option(
     "--previous",

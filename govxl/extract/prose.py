@@ -127,17 +127,42 @@ def _counts(s: str, pattern: str) -> Iterable[float]:
         yield float(m[1])
 
 
-def _n1(v: _Values, grid: Any, s: str) -> list[Finding]:
-    out = []
-    for n in _counts(s, r"(?:共|累计)?(?:收到|受理|新收)[^，。；]{0,12}?申请(?:共)?" + _NUM + r"\s*件"):
-        out += _compare("N1", v, grid, s, n, ("t3_new_total",), "本年新收申请")
-    return out
+# a count the prose states, and the table cells it must equal: (rule, pattern, cells, what it is)
+_STATED: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    (
+        "N1",
+        r"(?:共|累计)?(?:收到|受理|新收)[^，。；]{0,12}?申请(?:共)?" + _NUM + r"\s*件",
+        ("t3_new_total",),
+        "本年新收申请",
+    ),
+    (
+        "N2",
+        r"上年(?:度)?(?:结转|转结)[^，。；（）()]{0,6}?" + _NUM + r"\s*件",
+        ("t3_carried_total",),
+        "上年结转申请",
+    ),
+    (
+        "N7",
+        r"结转(?:到)?下(?:一)?年(?:度)?(?:继续)?(?:办理)?" + _NUM + r"\s*件",
+        ("t3_forward_total",),
+        "结转下年度继续办理",
+    ),
+    ("N10", r"制发[^，。；0-9]{0,8}?规范性文件" + _NUM + r"\s*件", ("t2_norm_made",), "本年制发行政规范性文件"),
+    (
+        "N10",
+        r"(?:规范性文件(?:现行有效)|现行有效(?:的)?(?:行政)?规范性文件)" + _NUM + r"\s*件",
+        ("t2_norm_valid",),
+        "现行有效行政规范性文件",
+    ),
+)
 
 
-def _n2(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _stated(v: _Values, grid: Any, s: str) -> list[Finding]:
     out = []
-    for n in _counts(s, r"上年(?:度)?(?:结转|转结)[^，。；（）()]{0,6}?" + _NUM + r"\s*件"):
-        out += _compare("N2", v, grid, s, n, ("t3_carried_total",), "上年结转申请")
+    for rule, pattern, codes, what in _STATED:
+        if all(code in v.ed.cells for code in codes):  # 现行有效件数 is a 2021 cell
+            for n in _counts(s, pattern):
+                out += _compare(rule, v, grid, s, n, codes, what)
     return out
 
 
@@ -221,13 +246,6 @@ def _truncates_to(x: float, p: float, d: int) -> bool:
     return bool(abs(math.floor(x * 10**d + 1e-9) / 10**d - p) < 1e-9)
 
 
-def _n7(v: _Values, grid: Any, s: str) -> list[Finding]:
-    out = []
-    for n in _counts(s, r"结转(?:到)?下(?:一)?年(?:度)?(?:继续)?(?:办理)?" + _NUM + r"\s*件"):
-        out += _compare("N7", v, grid, s, n, ("t3_forward_total",), "结转下年度继续办理")
-    return out
-
-
 def _n8(v: _Values, grid: Any, s: str) -> list[Finding]:
     if re.search(r"(?:未|没有)(?:收到|受理)[^，。；]{0,12}申请", s):
         got = v.get("t3_new_total")
@@ -280,17 +298,6 @@ def _n9(v: _Values, grid: Any, s: str) -> list[Finding]:
     return out
 
 
-def _n10(v: _Values, grid: Any, s: str) -> list[Finding]:
-    if not v.ed.cells.get("t2_norm_valid"):
-        return []
-    out = []
-    for n in _counts(s, r"制发[^，。；0-9]{0,8}?规范性文件" + _NUM + r"\s*件"):
-        out += _compare("N10", v, grid, s, n, ("t2_norm_made",), "本年制发行政规范性文件")
-    for n in _counts(s, r"(?:规范性文件(?:现行有效)|现行有效(?:的)?(?:行政)?规范性文件)" + _NUM + r"\s*件"):
-        out += _compare("N10", v, grid, s, n, ("t2_norm_valid",), "现行有效行政规范性文件")
-    return out
-
-
 def _n11(v: _Values, grid: Any, s: str) -> list[Finding]:
     m = re.search(r"[\u4e00-\u9fff][ \u3000]{2,}(件|条|个|次|项)", s)
     if m:
@@ -298,15 +305,4 @@ def _n11(v: _Values, grid: Any, s: str) -> list[Finding]:
     return []
 
 
-_RULES: tuple[Callable[[_Values, Any, str], list[Finding]], ...] = (
-    _n1,
-    _n2,
-    _n3,
-    _n4,
-    _n5,
-    _n7,
-    _n8,
-    _n9,
-    _n10,
-    _n11,
-)
+_RULES: tuple[Callable[[_Values, Any, str], list[Finding]], ...] = (_stated, _n3, _n4, _n5, _n8, _n9, _n11)
