@@ -373,3 +373,82 @@ def test_traditional_characters_and_no_headings() -> None:
     # "規範性檔案" is the mirror's wording for 规范性文件: not guessed, missing
     assert math.isnan(ins["t2_norm_made"])
     assert not [f for f in x.findings if f.anchor and f.anchor.sheet != T2 and f.rule != "E1"]
+
+
+# Table 三 of the two hybrid PDFs in full, transcribed from their text layer: every number is in 自然人 and
+# each row's 总计 equals it; rows not listed are 0. Their single （六）其他处理 row (0) is the 2021 "3.其他".
+HYBRID_T3 = {
+    "c02_huaian_hongze_district_gov_2023": {
+        "new": 21,
+        "partial": 4,
+        "deny_secret": 1,
+        "deny_process": 1,
+        "deny_case": 1,
+        "unable_nohold": 10,
+        "unable_create": 3,
+        "reject_petition": 1,
+        "done": 21,
+    },
+    "c03_huaian_hongze_district_gov_2024": {
+        "new": 95,
+        "open": 50,
+        "partial": 9,
+        "deny_safety": 1,
+        "deny_process": 1,
+        "deny_case": 1,
+        "unable_nohold": 31,
+        "unable_create": 1,
+        "reject_petition": 1,
+        "done": 95,
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(HYBRID_T3))
+def test_hybrid_pdf_table_3_in_full(name: str) -> None:
+    from govxl.spec import load_edition
+
+    x = extract(corpus_file(f"pdf/{name}.pdf"))
+    values = {**dict(x.filing.inputs), **x.published_totals}
+    rows = {c.row for c in load_edition("2021").cells.values() if c.table == "t3"}
+    for r in sorted(rows):
+        np_value = HYBRID_T3[name].get(r, 0)
+        assert [values[f"t3_{r}_{c}"] for c in (*COLS, "total")] == [np_value, 0, 0, 0, 0, 0, np_value], r
+
+
+# Table 三 of c01 (淮安市人民政府 2024) in full, transcribed from its text layer: the six applicant columns
+# and the published 总计 of every row (the 自然人 column adds up to the published 2932).
+C01_T3 = {
+    "new": [3001, 53, 0, 0, 61, 4, 3119],
+    "carried": [34, 0, 0, 0, 0, 0, 34],
+    "open": [1288, 21, 0, 0, 50, 3, 1362],
+    "partial": [447, 7, 0, 0, 0, 0, 454],
+    "deny_secret": [2, 0, 0, 0, 0, 0, 2],
+    "deny_law": [30, 1, 0, 0, 0, 0, 31],
+    "deny_safety": [5, 0, 0, 0, 0, 0, 5],
+    "deny_third": [6, 0, 0, 0, 0, 0, 6],
+    "deny_internal": [7, 1, 0, 0, 0, 0, 8],
+    "deny_process": [12, 0, 0, 0, 0, 0, 12],
+    "deny_case": [9, 0, 0, 0, 0, 0, 9],
+    "deny_query": [105, 0, 0, 0, 0, 0, 105],
+    "unable_nohold": [746, 12, 0, 0, 10, 1, 769],
+    "unable_create": [11, 0, 0, 0, 0, 0, 11],
+    "unable_unclear": [1, 0, 0, 0, 0, 0, 1],
+    "reject_petition": [56, 6, 0, 0, 0, 0, 62],
+    "reject_repeat": [25, 0, 0, 0, 0, 0, 25],
+    "reject_publication": [0] * 7,
+    "reject_mass": [0] * 7,
+    "reject_confirm": [1, 0, 0, 0, 0, 0, 1],
+    "otherwise_nocorrect": [67, 3, 0, 0, 1, 0, 71],
+    "otherwise_nofee": [6, 0, 0, 0, 0, 0, 6],
+    "otherwise_other": [108, 2, 0, 0, 0, 0, 110],
+    "done": [2932, 53, 0, 0, 61, 4, 3050],
+    "forward": [103, 0, 0, 0, 0, 0, 103],
+}
+
+
+def test_city_pdf_table_3_in_full() -> None:
+    x = extract(corpus_file("pdf/c01_huaian_city_gov_2024.pdf"))
+    values = {**dict(x.filing.inputs), **x.published_totals}
+    for r, want in C01_T3.items():
+        assert [values[f"t3_{r}_{c}"] for c in (*COLS, "total")] == want, r
