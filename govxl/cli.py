@@ -249,9 +249,10 @@ def extract(
     fmt: str,
     force: bool,
 ) -> None:
-    """从公布的年度报告（文本或网页）抽取三张表，写成 govxl 工作簿。
+    """从公布的年度报告（网页、文本、Word、PDF）抽取三张表，写成 govxl 工作簿。
 
     找不到的数字报告为缺失，不作推测；公布的总计与按分项计算的对照保留。
+    加 --check 时按全部规则校验，并逐句核对正文中的数字与表格（N1–N11）。
     退出码：0 成功（加 --check 时：没有错误）；1 --check 发现错误；2 有报告无法读取。
     """
     from govxl.checker import sort_findings, table_findings
