@@ -44,6 +44,7 @@ def format_option(*choices: str, help: str = "输出格式。") -> Callable[[F],
 
 
 FORMAT = format_option("text", "json")
+FORCE = click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
 DETECTED_EDITION = click.option(
     "--edition", type=click.Choice(available_editions()), help="指定表格格式（默认按文件自身判断）。"
 )
@@ -64,7 +65,7 @@ def cli() -> None:
 @EDITION
 @click.option("--agency", help="预填“填报单位”。")
 @click.option("--year", type=int, help="预填“报告年度”。")
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@FORCE
 def template(output: Path, edition: str, agency: str | None, year: int | None, force: bool) -> None:
     """生成带公式、已锁定的填报模板（与官方表格式一致）。"""
     from govxl.spec import load_edition
@@ -181,7 +182,7 @@ def rules(fmt: str) -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), help="并行读取的进程数（默认为 CPU 核数）。")
 @click.option("--previous", multiple=True, help="上一年度的报表（文件、文件夹或通配符，可多次给出），跨年度核对。")
 @FORMAT
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@FORCE
 @click.pass_context
 def merge(
     ctx: click.Context,
@@ -236,7 +237,7 @@ def merge(
     help="上一年度的报表或报告（核对正文的同比变化，需 --check）。",
 )
 @FORMAT
-@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@FORCE
 @click.pass_context
 def extract(
     ctx: click.Context,
