@@ -50,3 +50,13 @@ def progress_of(items: Iterable[T], total: int, show: bool, label: str = "读取
 
     with click.progressbar(items, length=total, label=label, file=sys.stderr, show_pos=True) as bar:
         yield from bar
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text as Chinese offices save it: UTF-8 (with or without BOM) or GBK; None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError
-from govxl.files import progress_of
+from govxl.files import decode_text, progress_of
 from govxl.findings import Finding, Severity
 from govxl.reader import Filing, load_bytes, read_filing
 from govxl.schema import stack
@@ -235,13 +235,8 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
             raw = path.read_bytes()
         except OSError as exc:
             raise GovxlError(f"名单文件 {path} 无法读取：{exc.strerror or exc}") from None
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_text(raw)
+        if text is None:
             raise GovxlError(f"名单文件 {path} 不是 UTF-8 或 GBK 编码的 CSV")
         import csv
 

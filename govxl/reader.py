@@ -24,7 +24,7 @@ from govxl.findings import CellRef, Finding
 from govxl.grid import Grid, SheetGrid, a1, grid_for, parse_a1
 from govxl.rules import finding
 from govxl.spec import NUMERIC_KINDS, PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, Edition, available_editions
-from govxl.values import parse_number, show
+from govxl.values import Parsed, parse_number, show
 from govxl.xlsx import SheetCells, Workbook, open_workbook
 
 CORRECTIONS_SHEET = "校验结果"
@@ -353,28 +353,26 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None
         filing.findings.append(bad)
         return
     parsed = parse_number(error or value, kind, cell.unit)
+    filing.inputs[code], note = number_of(parsed, value_rule, filing.ref(grid, code))
+    if note:
+        filing.findings.append(note)
+
+
+def number_of(
+    parsed: Parsed, rule: str, where: CellRef, text_is_usual: bool = False
+) -> tuple[float, Finding | None]:
+    """A parsed cell as the number the rules use, and the finding it deserves: a blank counts as 0 (B1), what
+    is not a number is nan (the cell's value rule), text read as a number says so (T1). Where numbers come as
+    text anyway (a published report, `text_is_usual`), only an unusual form (12件, full-width digits) does."""
     if parsed.status == "blank":
-        filing.inputs[code] = 0.0
-        filing.findings.append(finding("B1", (filing.ref(grid, code),), expected=0, actual=None))
-    elif parsed.status == "bad":
-        filing.inputs[code] = math.nan
-        bad = finding(
-            value_rule, (filing.ref(grid, code),), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason
-        )
-        filing.findings.append(bad)
-    else:
-        assert parsed.number is not None
-        filing.inputs[code] = parsed.number
-        if parsed.status == "converted":
-            filing.findings.append(
-                finding(
-                    "T1",
-                    (filing.ref(grid, code),),
-                    expected=parsed.number,
-                    actual=show(parsed.number),
-                    raw=parsed.raw,
-                )
-            )
+        return 0.0, finding("B1", (where,), expected=0, actual=None)
+    if parsed.status == "bad" or parsed.number is None:
+        return math.nan, finding(rule, (where,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
+    plain = text_is_usual and re.fullmatch(r"-?\d+(\.\d+)?", parsed.raw.strip()) is not None
+    if parsed.status == "converted" and not plain:
+        note = finding("T1", (where,), expected=parsed.number, actual=show(parsed.number), raw=parsed.raw)
+        return parsed.number, note
+    return parsed.number, None
 
 
 def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) -> None:

@@ -17,12 +17,12 @@ from typing import Any
 from govxl.errors import GovxlError
 from govxl.extract.cells import Section, cells_of, split_sections
 from govxl.extract.tables import TableRead, read_table
+from govxl.files import decode_text
 from govxl.findings import CellRef, Finding
 from govxl.grid import grid_for
-from govxl.reader import CellValues, Filing
+from govxl.reader import CellValues, Filing, number_of
 from govxl.rules import finding
 from govxl.spec import Edition, available_editions, edition_for_year, load_edition
-from govxl.values import show
 
 TEXT_KINDS = (".txt", ".text", ".md")
 HTML_KINDS = (".html", ".htm", ".shtml")
@@ -62,13 +62,8 @@ def read_document(path: Path) -> str:
         raise GovxlError(f"{path}：文件是空的")
     if b"\x00" in data[:4096]:
         raise GovxlError(f"{path}：是二进制文件，不是文本或网页格式的报告")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(data)
+    if text is None:
         raise GovxlError(f"{path}：无法识别文字编码（应为 UTF-8 或 GBK）")
     if suffix in HTML_KINDS or re.search(r"<\s*(html|body|table|p|div)\b", text[:5000], re.I):
         from govxl.extract.html import html_to_text
@@ -189,27 +184,9 @@ def _filing(
         for code, parsed in read.values.items():
             cell = ed.cells[code]
             found += 1
-            if parsed.status == "blank":
-                number: float = 0.0
-                findings.append(finding("B1", (ref(code),), expected=0, actual=None))
-            elif parsed.status == "bad":
-                number = math.nan
-                findings.append(
-                    finding(
-                        cell.value_rule or "R3.4",
-                        (ref(code),),
-                        actual=parsed.raw,
-                        raw=parsed.raw,
-                        reason=parsed.reason,
-                    )
-                )
-            else:
-                number = parsed.number if parsed.number is not None else math.nan
-                # published numbers are text; only an unusual form (12件, full-width digits) is worth a word
-                if parsed.status == "converted" and not re.fullmatch(r"-?\d+(\.\d+)?", parsed.raw.strip()):
-                    findings.append(
-                        finding("T1", (ref(code),), expected=number, actual=show(number), raw=parsed.raw)
-                    )
+            number, said = number_of(parsed, cell.value_rule, ref(code), text_is_usual=True)
+            if said:
+                findings.append(said)
             if cell.kind == "total":
                 typed[code] = number
             else:
