@@ -49,10 +49,7 @@ class CellValues(MutableMapping[str, float]):
         self.data = data if data is not None else array("d", [math.nan]) * len(codes)
 
     def __getitem__(self, code: str) -> float:
-        value = self.data[self.index[code]]
-        if value != value and code not in self.index:
-            raise KeyError(code)
-        return value
+        return self.data[self.index[code]]  # an unknown code is a KeyError of the index
 
     def __setitem__(self, code: str, value: float) -> None:
         self.data[self.index[code]] = value

@@ -452,3 +452,13 @@ def test_city_pdf_table_3_in_full() -> None:
     values = {**dict(x.filing.inputs), **x.published_totals}
     for r, want in C01_T3.items():
         assert [values[f"t3_{r}_{c}"] for c in (*COLS, "total")] == want, r
+
+
+def test_an_oversized_report_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import govxl.extract as ex
+
+    big = tmp_path / "big.pdf"
+    with big.open("wb") as fh:
+        fh.truncate(ex.MAX_BYTES + 1)  # sparse: no 20 MB written, and reading it whole would be the mistake
+    result = govxl("extract", str(big), "--output-dir", str(tmp_path))
+    assert result.returncode == 2 and "文件过大" in result.stdout and "Traceback" not in result.stderr

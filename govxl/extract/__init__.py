@@ -51,13 +51,14 @@ def read_document(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".doc":
         raise GovxlError(f"{path}：暂不支持旧版 Word（.doc）格式；请在 Word 或 WPS 中另存为 .docx 或 PDF")
+    size = path.stat().st_size
+    if size > MAX_BYTES:  # said before reading it, whatever its kind
+        raise GovxlError(f"{path}：文件过大（{size // 1024 // 1024} MB），不像年度报告")
     data = path.read_bytes()
     if suffix == ".docx":
         return _docx(path, data)
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         return _pdf(path, data)
-    if len(data) > MAX_BYTES:
-        raise GovxlError(f"{path}：文件过大（{len(data) // 1024 // 1024} MB），不像年度报告")
     if not data.strip():
         raise GovxlError(f"{path}：文件是空的")
     if b"\x00" in data[:4096]:
