@@ -258,8 +258,8 @@ def extract(
     """
     from govxl.checker import sort_findings, table_findings
     from govxl.extract import extract as run_extract
-    from govxl.extract import write_extraction
-    from govxl.extract.prose import check_prose
+    from govxl.extract import filing_of, write_extraction
+    from govxl.extract.prose import check_prose, new_applications
     from govxl.findings import FileReport
     from govxl.report import render_json, render_text
 
@@ -267,7 +267,12 @@ def extract(
         raise GovxlError("抽取多份报告时请用 --output-dir，而不是 -o")
     if output_dir is not None and not output_dir.is_dir():
         raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
-    last_new = _last_year_new(previous) if previous is not None else None
+    last_new = None
+    if previous is not None:
+        try:
+            last_new = new_applications(filing_of(previous))
+        except GovxlError as exc:
+            raise GovxlError(f"上年报表无法读取：{exc.message}") from None
     results: list[FileReport] = []
     for path in reports:
         try:
@@ -289,28 +294,6 @@ def extract(
     if any(r.problem for r in results):
         ctx.exit(EXIT_UNUSABLE)
     ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)
-
-
-def _last_year_new(path: Path) -> float | None:
-    """Last year's 一、本年新收 总计, from its workbook or its published report."""
-    import math
-
-    from govxl.checker import read_all
-    from govxl.extract import extract as run_extract
-    from govxl.spec import compute_totals, load_edition
-
-    if path.suffix.lower() == ".xlsx":
-        (filing,), (problem,) = read_all([path])
-        if filing is None:
-            raise GovxlError(f"上年报表无法读取：{problem}")
-        typed = filing.typed_totals.get("t3_new_total")
-    else:
-        filing = run_extract(path).filing
-        typed = filing.typed_totals.get("t3_new_total")
-    if typed is not None and not math.isnan(typed):
-        return typed
-    numbers = {c: v for c, v in filing.inputs.items() if not math.isnan(v)}
-    return compute_totals(load_edition(filing.edition), numbers).get("t3_new_total")
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

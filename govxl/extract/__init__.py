@@ -223,6 +223,15 @@ def _filing(
     return filing, findings, typed, found
 
 
+def filing_of(path: Path) -> Filing:
+    """A unit's numbers from its workbook (.xlsx) or from its published report (any other kind)."""
+    if path.suffix.lower() == ".xlsx":
+        from govxl.reader import read_filing
+
+        return read_filing(path)
+    return extract(path).filing
+
+
 def workbook_values(x: Extraction) -> dict[str, Any]:
     values: dict[str, Any] = {"unit": x.unit or None, "year": x.year}
     for code, value in x.filing.inputs.items():

@@ -54,6 +54,11 @@ class _Values:
         return [c.row for c in cells if c.row == group or c.row.startswith(group + "_")]
 
 
+def new_applications(filing: Filing) -> float | None:
+    """一、本年新收 总计: as published where the filing has it, else summed from its parts."""
+    return _Values(filing).get("t3_new_total")
+
+
 def check_prose(filing: Filing, text: str, last_year_new: float | None = None) -> list[Finding]:
     """`last_year_new`: last year's 一 总计, when known, for the 同比 percentages (N6)."""
     v = _Values(filing)
