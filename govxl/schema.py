@@ -23,10 +23,6 @@ TOLERANCE = 1e-6
 LEVEL = "level"
 
 
-def cached_col(code: str) -> str:
-    return f"cached:{code}"
-
-
 def formula_col(code: str) -> str:
     return f"formula:{code}"
 
