@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -70,3 +72,41 @@ def recalc(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Recalc
         return out
 
     return run
+
+
+@functools.cache
+def installed_command() -> list[str]:
+    """The `govxl` command as users get it: from the built wheel, installed non-editably in a fresh virtual
+    environment (scripts/test.sh builds it once and passes it as GOVXL_BIN; else it is built here, once)."""
+    given = os.environ.get("GOVXL_BIN")
+    if given:
+        return [given]
+    env_dir = Path(tempfile.mkdtemp(prefix="govxl-wheel-env-"))
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "build_wheel_env.sh"), str(env_dir)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    return [done.stdout.strip().splitlines()[-1]]
+
+
+@pytest.fixture(scope="session")
+def installed_govxl() -> list[str]:
+    return installed_command()
+
+
+Govxl = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def run_installed(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the installed `govxl` as a real subprocess, text in and out."""
+    return subprocess.run(
+        [*installed_command(), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def govxl() -> Govxl:
+    return run_installed

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from tests.conftest import installed_command, run_installed
 
-def govxl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("govxl")
-    cmd = [exe, *args] if exe else [sys.executable, "-m", "govxl", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120)
+govxl = run_installed
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -48,7 +44,16 @@ def test_template_of_the_2019_edition(tmp_path: Path) -> None:
 
 def test_python_dash_m_works(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "govxl", "template", "-o", str(tmp_path / "a.xlsx")], capture_output=True, text=True
+        [
+            str(Path(installed_command()[0]).parent / "python"),
+            "-m",
+            "govxl",
+            "template",
+            "-o",
+            str(tmp_path / "a.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 

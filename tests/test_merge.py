@@ -253,16 +253,15 @@ def test_command_line(tmp_path: Path) -> None:
 
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     import pty
-    import shutil
     import subprocess
-    import sys
 
     (tmp_path / "in").mkdir()
     (tmp_path / "out").mkdir()
     for i in range(20):
         write(tmp_path / "in" / f"u{i:02d}.xlsx", unit(f"单位{i}"))
-    exe = shutil.which("govxl")
-    cmd = [exe] if exe else [sys.executable, "-m", "govxl"]
+    from tests.conftest import installed_command
+
+    cmd = list(installed_command())
     cmd += ["merge", str(tmp_path / "in"), "-o", str(tmp_path / "out" / "m.xlsx")]
     master, slave = pty.openpty()
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=slave, timeout=120, check=False)

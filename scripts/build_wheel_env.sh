@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Build govxl's wheel and install it, non-editably, into a fresh virtual environment: what users get from
+# `pip install .`. Prints the path of the installed `govxl` command. Usage: scripts/build_wheel_env.sh DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir="${1:-build/wheel-env}"
+rm -rf "$dir"
+mkdir -p "$dir/dist"
+log="$dir/install.log"
+if ! { python3 -m pip wheel --disable-pip-version-check --no-deps -w "$dir/dist" . &&
+  python3 -m venv "$dir/venv" &&
+  "$dir/venv/bin/python" -m pip install --disable-pip-version-check "$dir"/dist/govxl-*.whl; } >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+echo "$(cd "$dir" && pwd)/venv/bin/govxl"

@@ -1,0 +1,92 @@
+"""What users get from `pip install .`: the wheel holds every module and data file of the tree, and the
+installed `govxl` (not the source tree) runs every subcommand on real inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT, Govxl, corpus_file
+
+
+def _wheel(installed_govxl: list[str]) -> Path:
+    given = os.environ.get("GOVXL_WHEEL_DIR")
+    folder = Path(given) if given else Path(installed_govxl[0]).parent.parent.parent / "dist"
+    (wheel,) = folder.glob("govxl-*.whl")
+    return wheel
+
+
+def test_wheel_holds_every_module_and_data_file_of_the_tree(installed_govxl: list[str]) -> None:
+    names = set(zipfile.ZipFile(_wheel(installed_govxl)).namelist())
+    tree = {p.relative_to(ROOT).as_posix() for p in (ROOT / "govxl").rglob("*.py")}
+    tree |= {f"govxl/workbook_templates/{p.name}" for p in (ROOT / "workbook_templates").glob("*.json")}
+    assert tree, "no modules found in the tree"
+    missing = sorted(tree - names)
+    assert not missing, f"missing from the wheel: {missing}"
+
+
+def test_installed_command_is_not_the_source_tree(installed_govxl: list[str]) -> None:
+    import subprocess
+
+    python = Path(installed_govxl[0]).parent / "python"
+    probe = (
+        "import govxl, pkgutil, importlib, json;"
+        "mods=[m.name for m in pkgutil.walk_packages(govxl.__path__, 'govxl.')];"
+        "[importlib.import_module(m) for m in mods if not m.endswith('__main__')];"
+        "print(json.dumps({'file': govxl.__file__, 'mods': mods}))"
+    )
+    done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, cwd="/", timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert not Path(seen["file"]).resolve().is_relative_to((ROOT / "govxl").resolve())
+    assert "site-packages" in Path(seen["file"]).parts
+    tree = {".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "govxl").rglob("*.py")}
+    tree = {m.removesuffix(".__init__") for m in tree} - {"govxl"}
+    assert tree <= set(seen["mods"]), sorted(tree - set(seen["mods"]))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "c01_huaian_city_gov_2024.pdf",
+        "c02_huaian_hongze_district_gov_2023.pdf",
+        "c03_huaian_hongze_district_gov_2024.pdf",
+    ],
+)
+def test_installed_command_extracts_the_pdf_reports(govxl: Govxl, tmp_path: Path, name: str) -> None:
+    pdf = corpus_file(f"pdf/{name}")
+    out = tmp_path / "x.xlsx"
+    done = govxl("extract", str(pdf), "-o", str(out), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    (report,) = json.loads(done.stdout)["files"]
+    assert report["workbook"] == str(out) and out.stat().st_size > 0
+    assert report["year"] in (2023, 2024)
+
+
+def test_installed_command_runs_every_subcommand(govxl: Govxl, tmp_path: Path) -> None:
+    """template → check → merge, and extract of each kind of report, with the installed command."""
+    blank = tmp_path / "模板.xlsx"
+    assert govxl("template", "-o", str(blank), "--agency", "某某局", "--year", "2024").returncode == 0
+    for args in (("cells", "--format", "json"), ("rules", "--format", "json")):
+        done = govxl(*args)
+        assert done.returncode == 0 and json.loads(done.stdout), done.stderr
+    example = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
+    done = govxl("check", str(example), "--output-dir", str(tmp_path), "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout)["files"][0]["unit"]
+    merged = tmp_path / "汇总.xlsx"
+    demo = ROOT / "examples" / "merge_demo"
+    done = govxl("merge", str(demo), "-o", str(merged), "--roster", str(demo / "名单.csv"), "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    assert merged.exists() and json.loads(done.stdout)["units"] >= 1
+    for name in ("002_linzi_gov_office_2024.txt",):
+        report = corpus_file(name)
+        done = govxl("extract", str(report), "--output-dir", str(tmp_path), "--check")
+        assert done.returncode in (0, 1), done.stderr
+        assert (tmp_path / f"{report.stem}.xlsx").exists()
+    assert CORPUS.exists()
