@@ -15,9 +15,13 @@ from govxl.errors import GovxlError
 
 def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     """Write `data` to `path` through a temporary file in the same folder, so a reader never sees half a file
-    and a failure leaves any earlier file as it was."""
+    and a failure (or Ctrl-C) leaves any earlier file as it was and no temporary file behind.
+
+    Without `overwrite` the file is put in place by a hard link, which fails if `path` exists: of two runs
+    writing the same path at once exactly one succeeds, however they interleave (an existence check followed
+    by a replace would let both succeed)."""
     if path.exists() and not overwrite:
-        raise GovxlError(f"输出文件已存在：{path}（不会覆盖；如确需覆盖请加 --force）")
+        raise GovxlError(_exists(path))
     if path.is_dir():
         raise GovxlError(f"输出路径是一个文件夹：{path}")
     folder = path.parent if str(path.parent) else Path(".")
@@ -31,11 +35,41 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _place_new(tmp, path)
+    except FileExistsError:
+        raise GovxlError(_exists(path)) from None
     except OSError as exc:
+        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+    finally:  # on success the temporary name is gone already (replaced) or is a second link (removed here)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+
+
+def _place_new(tmp: str, path: Path) -> None:
+    """Give `tmp` the name `path`, atomically, failing with FileExistsError when `path` exists."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:  # a file system without hard links (some network shares, FAT): create exclusively
+        import errno
+
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        with open(path, "xb") as fh, open(tmp, "rb") as src:
+            try:
+                fh.write(src.read())
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                raise
+
+
+def _exists(path: Path) -> str:
+    return f"输出文件已存在：{path}（不会覆盖；如确需覆盖请加 --force）"
 
 
 T = TypeVar("T")

@@ -206,16 +206,44 @@ def read_entries(
         results = map(_read, texts)
         return [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    helper = None
+    try:
         results = pool.map(_read, texts, chunksize=chunk)
         # the first submit has started every worker, so no fork happens while this thread runs
         helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
         if helper:
             helper.start()
         entries = [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
+    except BaseException:
+        # Ctrl-C (or anything else) while workers read: stop them now rather than wait for queued work, which
+        # can wait forever on a worker blocked writing to its result pipe
+        _tear_down(pool)
+        raise
+    pool.shutdown(wait=True)
     if helper:
         helper.join()
     return entries
+
+
+def _ignore_interrupts() -> None:
+    """Worker initialiser: Ctrl-C reaches the whole process group, and only the main process handles it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _tear_down(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
 
 
 def _prepare_validation() -> None:
@@ -257,13 +285,12 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     rows = [[str(c).strip() if c is not None else "" for c in r] for r in rows if any(str(c).strip() for c in r)]
     if not rows:
         raise GovxlError(f"名单文件 {path} 是空的")
-    header = rows[0]
-    if "填报单位" in header:
-        name_col = header.index("填报单位")
-        level_col = header.index("单位类型") if "单位类型" in header else -1
-        rows = rows[1:]
-    else:
-        name_col, level_col = 0, -1
+    header = [unit_key(c) for c in rows[0]]
+    if "填报单位" not in header:  # a first row of names would otherwise be taken for a unit, or a header for one
+        raise GovxlError(f"名单文件 {path} 的第一行应为表头，含“填报单位”列（可另有“单位类型”列）")
+    name_col = header.index("填报单位")
+    level_col = header.index("单位类型") if "单位类型" in header else -1
+    rows = rows[1:]
     out = []
     for r in rows:
         name = r[name_col] if name_col < len(r) else ""
@@ -307,7 +334,7 @@ def _apply_policy(entries: list[Entry], year: int | None, edition: str, include_
     # the newest file of a unit is the one that counts, whatever its state
     groups: dict[str, list[Entry]] = {}
     for e in live:
-        groups.setdefault(unit_key(e.unit) or f"\0{e.path}", []).append(e)
+        groups.setdefault(identity(e), []).append(e)
     winners = []
     for group in groups.values():
         group.sort(key=lambda e: (e.mtime, str(e.path)))
@@ -329,23 +356,54 @@ def _apply_policy(entries: list[Entry], year: int | None, edition: str, include_
                 e.reason = f"含 {e.errors} 个错误，按 --include-invalid 仍汇总"
 
 
+def identity(e: Entry) -> str:
+    """What two files must share to be versions of one filing: a unit's workbook is its unit's (the name on
+    its cover); a consolidated workbook is the set of units it sums, whatever its cover says, so that two
+    merges of different units both count and two merges of the same units are versions of one merge."""
+    if e.merged:
+        return "\1" + members_digest((name, year) for name, year, _ in e.inner)
+    return unit_key(e.unit) or f"\0{e.path}"
+
+
+def members_digest(units: Iterable[tuple[str, int | None]]) -> str:
+    import hashlib
+
+    keys = sorted({f"{unit_key(name)}\t{year or ''}" for name, year in units})
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
+
+
 def _double_counting(entries: list[Entry]) -> list[str]:
     """A unit summed directly and again inside a merged input is left out the second time; a unit inside
-    two merged inputs cannot be taken out of either, so it is reported."""
+    two merged inputs cannot be taken out of either, so the overlap is reported, naming its units."""
     inside: dict[tuple[str, int | None], list[Entry]] = {}
+    names: dict[tuple[str, int | None], str] = {}
     for e in entries:
         if e.status == INCLUDED and e.merged:
             for name, year, _ in e.inner:
-                inside.setdefault((unit_key(name), year), []).append(e)
+                key = (unit_key(name), year)
+                holders = inside.setdefault(key, [])
+                if not holders or holders[-1] is not e:
+                    holders.append(e)
+                names.setdefault(key, name)
     for e in entries:
         if e.status == INCLUDED and not e.merged and (unit_key(e.unit), e.year) in inside:
             e.status = COUNTED_TWICE
-            e.reason = f"已含在汇总表 {inside[(unit_key(e.unit), e.year)][0].path.name} 中，不再重复计入"
-    problems = []
-    for (name, year), holders in sorted(inside.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+            holder = inside[(unit_key(e.unit), e.year)][0].path.name
+            e.reason = f"{e.unit}（{e.year}年度）已含在汇总表 {holder} 中，不再重复计入"
+    overlaps: dict[tuple[int, ...], list[str]] = {}
+    files: dict[tuple[int, ...], list[Entry]] = {}
+    for key, holders in sorted(inside.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         if len(holders) > 1:
-            files = "、".join(h.path.name for h in holders)
-            problems.append(f"{name}（{year}年度）同时含在 {files} 中，被重复计入，请从其中一个汇总表中去掉")
+            which = tuple(id(h) for h in holders)
+            files[which] = holders
+            overlaps.setdefault(which, []).append(f"{names[key]}（{key[1]}年度）")
+    problems = []
+    for which, units in overlaps.items():
+        shown = "、".join(units[:SHOWN]) + (f"等 {len(units)} 个单位" if len(units) > SHOWN else "")
+        problems.append(
+            f"{shown}同时含在 {'、'.join(h.path.name for h in files[which])} 中，被重复计入，"
+            "请从其中一个汇总表中去掉后重新汇总"
+        )
     return problems
 
 
@@ -387,12 +445,28 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
     return problems
 
 
+def _members(e: Entry) -> list[str]:
+    """The units a file reports for: its own, or those a consolidated workbook sums."""
+    return [name for name, _, _ in e.inner] if e.merged else [e.unit]
+
+
 def _roster(entries: list[Entry], roster: list[tuple[str, str]]) -> list[str]:
     expected = {unit_key(n): n for n, _ in roster}
     for e in entries:
-        if e.status == INCLUDED and unit_key(e.unit) not in expected:
+        if e.status != INCLUDED:
+            continue
+        outside = [n for n in _members(e) if unit_key(n) not in expected]
+        if outside and not e.merged:
             e.status, e.reason = OUTSIDE, "不在名单中，未汇总"
-    submitted = {unit_key(e.unit) for e in entries if e.filing is not None and e.status not in (WRONG_YEAR,)}
+        elif outside:
+            e.status = OUTSIDE
+            e.reason = f"所含单位中 {len(outside)} 个不在名单中（如 {outside[0]}），未汇总"
+    submitted = {
+        unit_key(n)
+        for e in entries
+        if e.filing is not None and e.status not in (WRONG_YEAR,)
+        for n in _members(e)
+    }
     return [name for key, name in expected.items() if key not in submitted]
 
 
@@ -424,9 +498,11 @@ def merge(
     if not folder.is_dir():  # said before reading thousands of files, not after
         raise GovxlError(f"无法写入输出文件 {output}：文件夹 {folder} 不存在")
     expected = read_roster(roster) if roster else None
-    paths = expand_inputs(inputs, exclude=output)
+    paths = expand_inputs(inputs)
     if not paths:
         raise GovxlError("没有找到要汇总的 .xlsx 文件")
+    previous_paths = expand_inputs(previous) if previous else []
+    _refuse_output_among_inputs(output, [*paths, *previous_paths])
     entries = read_entries(paths, jobs, progress, meanwhile=_prepare_validation)
     readable = [e for e in entries if e.filing is not None]
     found, frames = validate_filings([e.filing for e in readable if e.filing])
@@ -441,7 +517,7 @@ def merge(
     _apply_policy(entries, target_year, edition, include_invalid)
     problems = _double_counting(entries)
     if previous:
-        problems += _across_years(entries, read_entries(expand_inputs(previous), jobs), target_year)
+        problems += _across_years(entries, read_entries(previous_paths, jobs), target_year)
     missing = _roster(entries, expected) if expected is not None else []
     included = [e for e in entries if e.status == INCLUDED]
     ed = load_edition(edition)
@@ -450,7 +526,7 @@ def merge(
     if not included:
         return MergeResult(None, target_year, edition, entries, missing, sums, problems, units)
     rows = _UnitValues(ed, readable, frames.get(edition))
-    values: dict[str, Any] = {**sums, "unit": agency or "汇总", "year": target_year}
+    values: dict[str, Any] = {**sums, "unit": agency or _cover_name(units), "year": target_year}
     hints = {
         "unit": f"本表由 govxl merge 汇总 {len(units)} 个单位，名单见“{UNITS_SHEET}”表，来源见“{SOURCES_SHEET}”表"
     }
@@ -465,15 +541,75 @@ def merge(
     return MergeResult(output, target_year, edition, entries, missing, sums, problems, units)
 
 
+def _cover_name(units: list[tuple[str, int | None, str, str]]) -> str:
+    """The cover of a merge with no --agency names what it sums, so that no two different merges carry the
+    same name (the members' digest), and a merge of merges reads the same as one merge of the same units."""
+    digest = members_digest((name, year) for name, year, _, _ in units)
+    return f"{len(units)} 个单位的汇总（{digest[:12]}）"
+
+
+def _refuse_output_among_inputs(output: Path, paths: Sequence[Path]) -> None:
+    """The output is never one of the inputs: with --force it would overwrite a unit's file, and leaving it out
+    of the inputs would merge one unit fewer without a word."""
+    if not output.exists():
+        return
+    target = output.resolve()
+    for p in paths:
+        try:
+            same = p.resolve() == target or os.path.samefile(p, output)
+        except OSError:
+            same = False
+        if same:
+            raise GovxlError(
+                f"输出文件 {output} 也是要汇总的输入文件之一，不会覆盖它；请把汇总结果写到输入文件夹之外"
+            )
+
+
+EXACT = 2**53  # beyond this a double no longer holds every integer: an Excel cell cannot keep the count exactly
+
+
 def _sums(ed: Edition, included: list[Entry]) -> dict[str, float]:
+    """Each input cell summed over the included units, exactly: counts as integers (a float sum of integers is
+    exact while every partial sum stays below 2**53, which the sum of magnitudes bounds; past that, Python
+    integers), amounts correctly rounded. A total that no Excel cell can hold exactly is refused, never written
+    as a rounded, infinite or NaN number."""
+    import math
+
     import numpy as np
 
     codes = list(ed.input_codes)
     if not included:
         return dict.fromkeys(codes, 0.0)
     matrix = stack([e.filing.inputs for e in included if e.filing], ed.input_codes)
-    totals = np.nansum(matrix, axis=0)  # a cell that was not a number (kept by --include-invalid) counts as 0
-    return {c: _clean(v) for c, v in zip(codes, totals, strict=True)}
+    present = np.where(np.isfinite(matrix), matrix, 0.0)  # not a number (kept by --include-invalid): counts as 0
+    with np.errstate(over="ignore"):
+        bound = np.abs(present).sum(axis=0)
+        fast = np.nansum(matrix, axis=0)
+    integral = (present == np.floor(present)).all(axis=0)
+    out: dict[str, float] = {}
+    for i, code in enumerate(codes):
+        if integral[i] and bound[i] < EXACT:
+            out[code] = int(fast[i])
+            continue
+        column = present[:, i]
+        total: float
+        try:
+            total = sum(int(v) for v in column) if integral[i] else math.fsum(column)
+        except OverflowError:
+            total = math.inf
+        if not abs(total) < EXACT:
+            row = int(np.argmax(np.abs(column)))
+            raise GovxlError(
+                f"“{_label(ed, code)}”（{code}）的汇总数超出 Excel 能精确保存的范围（±2^53），未写出汇总表；"
+                f"请核实各单位的填报数，其中最大的是 {included[row].path} 的 {_clean(float(column[row]))}"
+            )
+        out[code] = _clean(total) if isinstance(total, float) else int(total)
+    return out
+
+
+def _label(ed: Edition, code: str) -> str:
+    cell = ed.cells[code]
+    return " / ".join([*cell.row_labels[-1:], *cell.col_labels[-1:]])
 
 
 def _clean(value: float) -> float:
@@ -503,7 +639,9 @@ class _UnitValues:
         if frame_info is not None:
             positions, frame = frame_info
             numeric = [c for c in ed.cells if ed.cells[c].table]
-            self.block = np.round(frame[numeric].to_numpy(dtype=float), 6)  # nan is written as no value
+            block = np.round(frame[numeric].to_numpy(dtype=float), 6)
+            block[np.isinf(block)] = np.nan  # nan is written as no value; an infinite total is none either
+            self.block = block
             self.rows = {id(readable[p]): row for row, p in enumerate(positions)}
 
     def get(self, entry: Entry) -> list[Any]:
