@@ -21,7 +21,7 @@ from typing import Any
 from govxl.errors import GovxlError
 from govxl.files import decode_text, progress_of
 from govxl.findings import Finding, Severity
-from govxl.reader import Filing, load_bytes, read_filing
+from govxl.reader import PROP_MERGED, Filing, load_bytes, read_filing
 from govxl.schema import stack
 from govxl.spec import Edition, edition_for_year, load_edition
 
@@ -48,7 +48,6 @@ STATUSES = (
     MISSING,
 )
 
-PROP_MERGED = "govxl_merged_units"
 SOURCES_SHEET = "来源明细"
 PROBLEMS_SHEET = "问题清单"
 STATUS_SHEET = "报送情况"
@@ -462,10 +461,7 @@ def _roster(entries: list[Entry], roster: list[tuple[str, str]]) -> list[str]:
             e.status = OUTSIDE
             e.reason = f"所含单位中 {len(outside)} 个不在名单中（如 {outside[0]}），未汇总"
     submitted = {
-        unit_key(n)
-        for e in entries
-        if e.filing is not None and e.status not in (WRONG_YEAR,)
-        for n in _members(e)
+        unit_key(n) for e in entries if e.filing is not None and e.status not in (WRONG_YEAR,) for n in _members(e)
     }
     return [name for key, name in expected.items() if key not in submitted]
 
