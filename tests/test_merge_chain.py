@@ -212,3 +212,35 @@ def test_two_merges_writing_one_output_at_once(tmp_path: Path) -> None:
     codes = sorted(p.wait(timeout=300) for p in runs)
     assert codes == [0, 2]
     assert read_filing(tmp_path / "m.xlsx").inputs["t3_new_np"] > 0
+
+
+def test_the_unit_list_in_shared_strings_or_inline(tmp_path: Path) -> None:
+    import re
+
+    units(tmp_path / "甲", ["甲一", "甲&二"], 10)
+    merge([tmp_path / "甲"], tmp_path / "m1.xlsx", jobs=1)
+    # as another program saves it: the unit list's text moved into the shared strings
+    with zipfile.ZipFile(tmp_path / "m1.xlsx") as src:
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    sst = parts["xl/sharedStrings.xml"].decode()
+    base = sst.count("<si>")
+    added: list[str] = []
+
+    def shared(m: re.Match[str]) -> str:
+        added.append(m[1])
+        return f't="s"><v>{base + len(added) - 1}</v>'
+
+    sheet = re.sub(r't="inlineStr"><is><t>(.*?)</t></is>', shared, parts["xl/worksheets/sheet8.xml"].decode())
+    assert added and "inlineStr" not in sheet
+    parts["xl/worksheets/sheet8.xml"] = sheet.encode()
+    parts["xl/sharedStrings.xml"] = sst.replace(
+        "</sst>", "".join(f"<si><t>{t}</t></si>" for t in added) + "</sst>"
+    ).encode()
+    with zipfile.ZipFile(tmp_path / "resaved.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    from govxl.merger import _inner_units
+
+    names = sorted((n, y) for n, y, _ in _inner_units(tmp_path / "resaved.xlsx"))
+    assert names == sorted([("甲一", 2024), ("甲&二", 2024)])
+    assert _inner_units(tmp_path / "resaved.xlsx") == _inner_units(tmp_path / "m1.xlsx")

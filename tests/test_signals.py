@@ -1,0 +1,72 @@
+"""Ctrl-C during a merge: the installed command stops on the first one, with no hang, no orphaned worker,
+no traceback and no output file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from tests.conftest import installed_command
+from tests.helpers import clean_values, write
+
+FILES = 300
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_ctrl_c_stops_a_merge_cleanly(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    data = write(tmp_path / "one.xlsx", clean_values()).read_bytes()
+    for i in range(FILES):
+        (src / f"u{i:04d}.xlsx").write_bytes(data)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    for attempt, delay in enumerate((0.0, 0.3, 0.8)):
+        out = out_dir / f"m{attempt}.xlsx"
+        # its own process group, as a terminal's foreground job: Ctrl-C reaches the command and its workers
+        proc = subprocess.Popen(
+            [*installed_command(), "merge", str(src), "-o", str(out), "--jobs", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the workers are reading
+        assert proc.poll() is None, "the merge ended before it could be interrupted"
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            stdout, stderr = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise AssertionError(f"attempt {attempt}: the merge hung after Ctrl-C") from None
+        text = stderr.decode("utf-8", "replace")
+        assert proc.returncode == 2, (attempt, proc.returncode, text)
+        assert "已中止" in text and "Traceback" not in text and "Error" not in text, text
+        for _ in range(100):  # the workers are gone with it, not left running on their own
+            if not _group_alive(proc.pid):
+                break
+            time.sleep(0.05)
+        assert not _group_alive(proc.pid), f"attempt {attempt}: worker processes outlived the merge"
+        assert not out.exists() and not list(out_dir.glob(".govxl-*")), "a partial output was left"
+        assert stdout == b""
