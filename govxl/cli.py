@@ -75,7 +75,7 @@ def template(output: Path, edition: str, agency: str | None, year: int | None, f
         raise GovxlError(f"输出文件须以 .xlsx 结尾：{output}")
     ed = load_edition(edition)
     if year is not None and not ed.fits_year(year):
-        raise GovxlError(f"{year} 年度的报告不适用 {edition} 版格式（适用于 {ed.first_year} 年度起）")
+        raise GovxlError(f"{year} 年度的报告不适用 {edition} 版格式（适用于 {ed.years}）")
     values: dict[str, object] = {}
     if agency:
         values["unit"] = agency

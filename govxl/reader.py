@@ -24,7 +24,7 @@ from govxl.findings import CellRef, Finding
 from govxl.grid import Grid, SheetGrid, a1, grid_for, parse_a1
 from govxl.rules import finding
 from govxl.spec import NUMERIC_KINDS, PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, Edition, available_editions
-from govxl.values import Parsed, parse_number, show
+from govxl.values import MAX_MAGNITUDE, Parsed, parse_number, show
 from govxl.xlsx import SheetCells, Workbook, open_workbook
 
 CORRECTIONS_SHEET = "校验结果"
@@ -218,7 +218,7 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
             # the common case first, kept cheap: a plain number where the template put it
             if is_input and code not in filing.moved and address not in formulas and address not in errors:
                 value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
-                if type(value) is float:
+                if type(value) is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
                     filing.inputs[code] = value
                     continue
             _read_cell(filing, grid, code, cells)
@@ -389,9 +389,7 @@ def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) 
         return
     filing.cover[code] = int(year)
     if not ed.fits_year(int(year)):
-        last = f"{ed.last_year}年度" if ed.last_year else ""
-        years = f"{ed.first_year}年度" + (f"至{last}" if last else "起")
-        filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=years))
+        filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=ed.years))
 
 
 def read_explanations(rows: Sequence[Sequence[Any]]) -> dict[tuple[str, str], str]:

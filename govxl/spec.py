@@ -224,6 +224,15 @@ class Edition:
     def fits_year(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
+    @property
+    def years(self) -> str:
+        """The report years the edition covers, as every message says them: 2019—2020年度, 2021年度起."""
+        if self.last_year is None:
+            return f"{self.first_year}年度起"
+        if self.last_year == self.first_year:
+            return f"{self.first_year}年度"
+        return f"{self.first_year}—{self.last_year}年度"
+
 
 def cell_code(table: str, row: str, column: str) -> str:
     return "_".join(part for part in (table, row, column) if part)

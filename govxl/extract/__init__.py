@@ -206,8 +206,7 @@ def _filing(
             where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
             findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
     if year is not None and not ed.fits_year(year):
-        years = f"{ed.first_year}—{ed.last_year}年度" if ed.last_year else f"{ed.first_year}年度起"
-        findings.append(finding("X5", (ref("year"),), actual=year, edition=ed.edition, years=years))
+        findings.append(finding("X5", (ref("year"),), actual=year, edition=ed.edition, years=ed.years))
     filing = Filing(
         path=path,
         edition=ed.edition,
