@@ -78,6 +78,9 @@ def template(output: Path, edition: str, agency: str | None, year: int | None, f
         raise GovxlError(f"{year} 年度的报告不适用 {edition} 版格式（适用于 {ed.years}）")
     values: dict[str, object] = {}
     if agency:
+        limit = next(f.max_length for f in ed.cover.fields if f.code == "unit")
+        if limit and len(agency) > limit:
+            raise GovxlError(f"--agency 的填报单位长达 {len(agency)} 字，超过 {limit} 字：请只填写机关全称")
         values["unit"] = agency
     if year is not None:
         values["year"] = year

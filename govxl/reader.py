@@ -379,7 +379,19 @@ def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) 
         filing.findings.append(finding("C1", (ref,), label=field_.label))
         return
     if field_.type != "year":
-        filing.cover[code] = _text(raw)
+        text = _text(raw)
+        if field_.type == "choice":
+            choice = field_.choice_of(text)
+            if choice is None:  # kept as written, for the merge; the 规章 rule treats it as unknown (R2.2U)
+                shown = text if len(text) <= 40 else text[:40] + "…"
+                options = "、".join(field_.choices)
+                filing.findings.append(finding("C3", (ref,), actual=shown, label=field_.label, options=options))
+            text = choice or text
+        elif field_.max_length and len(text) > field_.max_length:
+            filing.findings.append(
+                finding("C4", (ref,), actual=len(text), label=field_.label, limit=field_.max_length)
+            )
+        filing.cover[code] = text
         return
     parsed = parse_number(raw)
     year = parsed.number

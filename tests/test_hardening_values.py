@@ -9,7 +9,7 @@ import pytest
 from govxl.cli import main
 from govxl.spec import load_edition
 from govxl.values import MAX_MAGNITUDE, parse_number
-from tests.helpers import T3, clean_values, compact, report, write
+from tests.helpers import COVER, T2, T3, clean_values, compact, report, write
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -71,3 +71,33 @@ def test_x5_names_the_same_years(tmp_path: Path) -> None:
     r = report(write(tmp_path / "y.xlsx", {**clean_values(), "year": 2019}))
     (x5,) = [f for f in r.findings if f.rule == "X5"]
     assert "（适用于 2021年度起）" in x5.message
+
+
+def test_an_off_list_agency_type_is_a_finding_and_judged_as_unknown(tmp_path: Path) -> None:
+    r = report(write(tmp_path / "mars.xlsx", {**clean_values(), "level": "火星局", "t2_rule_made": 2}))
+    assert compact(r) == {("C3", COVER, "B5"), ("R2.2U", T2, "B4")}
+    (c3,) = [f for f in r.findings if f.rule == "C3"]
+    assert "火星局" in c3.message and "省级人民政府" in c3.message
+    assert r.valid  # both 核实: nothing proves the 规章 wrong
+
+
+@pytest.mark.parametrize(("written", "expected"), [("省人民政府", set()), ("县人民政府", {("R2.2", T2, "B4")})])
+def test_another_name_of_an_official_choice_is_that_choice(
+    tmp_path: Path, written: str, expected: set[tuple[str, str, str]]
+) -> None:
+    r = report(write(tmp_path / "alias.xlsx", {**clean_values(), "level": written, "t2_rule_made": 2}))
+    assert compact(r) == expected
+
+
+def test_an_overlong_unit_name_is_said_not_cut(tmp_path: Path) -> None:
+    r = report(write(tmp_path / "long.xlsx", {**clean_values(), "unit": "某" * 20_000}))
+    (c4,) = [f for f in r.findings if f.rule == "C4"]
+    assert c4.compact() == ("C4", COVER, "B3") and "20000" in c4.message
+    assert not report(write(tmp_path / "ok.xlsx", {**clean_values(), "unit": "某" * 100})).findings
+
+
+def test_template_refuses_an_agency_name_it_would_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "t.xlsx"
+    code, err = run_main(capsys, "template", "-o", str(out), "--agency", "某" * 40_000)
+    assert code == 2 and "40000" in err and "100" in err
+    assert not out.exists()

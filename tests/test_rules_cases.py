@@ -130,6 +130,8 @@ CASES: list[tuple[str, Build, set[tuple[str, str, str]]]] = [
     ("T1", filled(t3_new_np="１２件"), {("T1", T3, "D5"), ("S3", T3, "J5")}),
     ("C1", filled(contact=None), {("C1", COVER, "B6")}),
     ("C2", filled(year="明年"), {("C2", COVER, "B4")}),
+    ("C3", filled(level="火星局"), {("C3", COVER, "B5")}),
+    ("C4", filled(unit="某" * 101), {("C4", COVER, "B3")}),
     ("X5", filled(year=2019), {("X5", COVER, "B4")}),
     ("S1", typed(T3, "B7", "（一）公开"), {("S1", T3, "B7")}),
     ("S1.1", edited(delete(T4)), {("S1.1", T4, "")}),
