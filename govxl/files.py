@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, os_reason
 
 
 def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> None:
@@ -26,7 +26,7 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".govxl-", suffix=".tmp")
     except OSError as exc:
-        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+        raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -35,7 +35,7 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+        raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
 
 
 T = TypeVar("T")

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, describe
 from govxl.findings import CellRef, Finding
 from govxl.grid import Grid, SheetGrid, a1, grid_for, parse_a1
 from govxl.rules import finding
@@ -148,7 +148,7 @@ def _open(path: Path, data: bytes) -> Workbook:
     try:
         return open_workbook(data)
     except Exception as exc:
-        raise GovxlError(f"{path}：文件已损坏，无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：文件已损坏，无法读取：{describe(exc)}") from None
 
 
 def _text(value: Any) -> str:
@@ -167,7 +167,7 @@ def read_filing(path: Path, edition: str | None = None) -> Filing:
     except GovxlError:
         raise
     except Exception as exc:
-        raise GovxlError(f"{path}：文件已损坏，无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：文件已损坏，无法读取：{describe(exc)}") from None
     finally:
         book.close()
 

@@ -16,7 +16,8 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     with pytest.raises(SystemExit) as exit_:
         main(list(args))
     code = exit_.value.code
-    return int(code if isinstance(code, int) else 0), capsys.readouterr().err
+    out = capsys.readouterr()
+    return int(code if isinstance(code, int) else 0), out.out + out.err
 
 
 @pytest.mark.parametrize("value", [1e308, -1e308, 10**17 + 1, MAX_MAGNITUDE + 1, "100000000000000000001", "1e308"])
@@ -101,3 +102,81 @@ def test_template_refuses_an_agency_name_it_would_cut(tmp_path: Path, capsys: py
     code, err = run_main(capsys, "template", "-o", str(out), "--agency", "某" * 40_000)
     assert code == 2 and "40000" in err and "100" in err
     assert not out.exists()
+
+
+def test_system_refusals_are_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import tempfile
+
+    from govxl.errors import GovxlError
+    from govxl.files import write_atomically
+
+    for number, english, chinese in (
+        (errno.EROFS, "Read-only file system", "只读"),
+        (errno.ENOSPC, "No space left on device", "磁盘空间不足"),
+    ):
+
+        def refuse(*_: object, number: int = number, english: str = english, **__: object) -> None:
+            raise OSError(number, english)
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+        with pytest.raises(GovxlError) as err:
+            write_atomically(tmp_path / "out.xlsx", b"x")
+        assert chinese in err.value.message and english not in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("bad.docx", b"PK\x05\x06" + b"\x00" * 18, "Word"),  # an empty zip: no document inside
+        ("bad.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 50, "PDF"),
+    ],
+)
+def test_broken_documents_are_described_without_class_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, needle: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, text = run_main(capsys, "extract", str(path), "-o", str(tmp_path / "out.xlsx"))
+    assert code == 2 and needle in text
+    for english in ("PackageNotFoundError", "PdfminerException", "PDFSyntaxError", "Error", "Exception"):
+        assert english not in text
+
+
+def test_a_broken_workbook_is_described_without_class_names(tmp_path: Path) -> None:
+    import zipfile
+
+    from govxl.errors import GovxlError
+    from govxl.reader import read_filing
+
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook><sheets><sheet name=")
+    with pytest.raises(GovxlError) as err:
+        read_filing(path)
+    assert "XmlError" not in err.value.message and "Error" not in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese"),
+    [
+        (("check",), "缺少参数 FILES"),
+        (("check", "--bogus", "x.xlsx"), "没有选项 --bogus"),
+        (("check", "--previou", "x"), "是否要用 --previous"),
+        (("check", "--edition", "2020", "x.xlsx"), "“2020”不是可选的值（可选："),
+        (("template",), "缺少选项 -o / --output"),
+        (("template", "-o"), "选项 -o 后面缺少取值"),
+        (("template", "-o", "a.xlsx", "--year", "abc"), "“abc”不是整数"),
+        (("frob",), "没有命令 frob"),
+        (("template", "-o", "a.xlsx", "extra"), "多余的参数：extra"),
+    ],
+)
+def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str], args: tuple[str, ...], chinese: str) -> None:
+    import re
+
+    code, err = run_main(capsys, *args)
+    assert code == 2 and chinese in err
+    words = set(re.findall(r"[A-Za-z]{3,}", err)) - {"FILES", "govxl", "check", "template", "help", "output"}
+    words -= {"edition", "previous", "bogus", "previou", "year", "abc", "frob", "extra", "xlsx"}
+    words -= {"cells", "extract", "merge", "rules"}
+    assert not words, words

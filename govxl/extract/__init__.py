@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, describe
 from govxl.extract.cells import Section, cells_of, split_sections
 from govxl.extract.tables import TableRead, read_table
 from govxl.files import decode_text
@@ -83,7 +83,7 @@ def _pdf(path: Path, data: bytes) -> str:
     try:
         text = pdf_to_text(path)
     except Exception as exc:
-        raise GovxlError(f"{path}：PDF 文件已损坏或无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：PDF 文件已损坏或无法读取（{describe(exc)}）") from None
     if not text.strip():
         raise GovxlError(f"{path}：PDF 中没有文字（可能是扫描件），无法抽取")
     return text
@@ -97,7 +97,7 @@ def _docx(path: Path, data: bytes) -> str:
     try:
         return docx_to_text(path)
     except Exception as exc:
-        raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{describe(exc)}）") from None
 
 
 def extract(path: Path, edition: str | None = None) -> Extraction:
