@@ -13,7 +13,7 @@ import math
 import re
 import zipfile
 from array import array
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,7 +23,15 @@ from govxl.errors import GovxlError, describe
 from govxl.findings import CellRef, Finding
 from govxl.grid import Grid, SheetGrid, a1, grid_for, parse_a1
 from govxl.rules import finding
-from govxl.spec import NUMERIC_KINDS, PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, Edition, available_editions
+from govxl.spec import (
+    NUMERIC_KINDS,
+    PROP_EDITION,
+    PROP_FINGERPRINT,
+    PROP_VERSION,
+    Cell,
+    Edition,
+    available_editions,
+)
 from govxl.values import MAX_MAGNITUDE, Parsed, parse_number, show
 from govxl.xlsx import SheetCells, Workbook, open_workbook
 
@@ -222,6 +230,7 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
                     filing.inputs[code] = value
                     continue
             _read_cell(filing, grid, code, cells)
+    filing.findings[:] = group_blanks(filing.findings, grid, lambda code: filing.ref(grid, code))
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
     return filing
@@ -358,11 +367,13 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None
 def number_of(
     parsed: Parsed, rule: str, where: CellRef, text_is_usual: bool = False
 ) -> tuple[float, Finding | None]:
-    """A parsed cell as the number the rules use, and the finding it deserves: a blank counts as 0 (B1), what
+    """A parsed cell as the number the rules use, and the finding it deserves: a blank counts as 0 (B1: pass the
+    findings through group_blanks), what
     is not a number is nan (the cell's value rule), text read as a number says so (T1). Where numbers come as
     text anyway (a published report, `text_is_usual`), only an unusual form (12件, full-width digits) does."""
     if parsed.status == "blank":
-        return 0.0, finding("B1", (where,), expected=0, actual=None)
+        # one a cell here; group_blanks words them, a run of them at a time, with their labels
+        return 0.0, finding("B1", (where,), expected=0, actual=None, count="", labels="")
     if parsed.status == "bad" or parsed.number is None:
         return math.nan, finding(rule, (where,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
     plain = text_is_usual and re.fullmatch(r"-?\d+(\.\d+)?", parsed.raw.strip()) is not None
@@ -370,6 +381,87 @@ def number_of(
         note = finding("T1", (where,), expected=parsed.number, actual=show(parsed.number), raw=parsed.raw)
         return parsed.number, note
     return parsed.number, None
+
+
+def group_blanks(findings: list[Finding], grid: Grid, where_of: Callable[[str], CellRef]) -> list[Finding]:
+    """The blank-cell findings (B1, one a cell) as one finding a run: blank inputs next to each other in a row,
+    and such runs stacked in the rows below, become one finding naming the range and its official labels; a
+    workbook with no input filled at all gets one B2. Each finding still lists every cell, so the correction
+    workbook marks each. `where_of` says where a code's cell is in this workbook."""
+    blanks = [f for f in findings if f.rule == "B1"]
+    if not blanks:
+        return findings
+    ed = grid.edition
+    rest = [f for f in findings if f.rule != "B1"]
+    if len(blanks) == len(ed.input_codes):
+        cells = tuple(f.cells[0] for f in blanks)
+        return [finding("B2", cells, expected=0, count=len(cells)), *rest]
+    layout: dict[str, dict[int, list[tuple[int, str]]]] = {}  # sheet -> row -> [(col, code)] of every input
+    for code in ed.input_codes:
+        ref = where_of(code)
+        r, c = parse_a1(ref.cell)
+        layout.setdefault(ref.sheet, {}).setdefault(r, []).append((c, code))
+    blank = {f.cells[0].code for f in blanks}
+    by_code = {f.cells[0].code: f.cells[0] for f in blanks}
+    out: list[Finding] = []
+    for rows in layout.values():
+        # runs of blank inputs within a row, then runs with the same columns in consecutive input rows merged
+        open_blocks: dict[tuple[int, ...], tuple[int, list[tuple[int, list[str]]]]] = {}
+        blocks: list[list[tuple[int, list[str]]]] = []
+        for i, r in enumerate(sorted(rows)):
+            run: list[tuple[int, str]] = []
+            runs: list[list[tuple[int, str]]] = []
+            for c, code in sorted(rows[r]):
+                if code in blank:
+                    run.append((c, code))
+                elif run:
+                    runs.append(run)
+                    run = []
+            if run:
+                runs.append(run)
+            for run in runs:
+                cols = tuple(c for c, _ in run)
+                codes = [code for _, code in run]
+                last = open_blocks.get(cols)
+                if last is not None and last[0] == i - 1:
+                    last[1].append((r, codes))
+                    open_blocks[cols] = (i, last[1])
+                else:
+                    block = [(r, codes)]
+                    blocks.append(block)
+                    open_blocks[cols] = (i, block)
+        for block in blocks:
+            codes = [code for _, row_codes in block for code in row_codes]
+            out.append(_blank_finding(ed, [by_code[c] for c in codes]))
+    return out + rest
+
+
+def _blank_finding(ed: Edition, refs: list[CellRef]) -> Finding:
+    first, last = refs[0], refs[-1]
+    cell = first.cell if len(refs) == 1 else f"{first.cell}:{last.cell}"
+    cells = [ed.cells[r.code] for r in refs]
+    if len(refs) == 1:
+        labels = " · ".join(cells[0].row_labels + cells[0].col_labels)
+    else:
+        rows = _common_prefix([c.row_labels for c in cells])
+        cols = _common_prefix([c.col_labels for c in cells])
+
+        def tail(c: Cell) -> str:
+            return " · ".join(c.row_labels[len(rows) :] + c.col_labels[len(cols) :])
+
+        span = f"{tail(cells[0])} 至 {tail(cells[-1])}"
+        labels = " · ".join(rows + cols) + (f"：{span}" if rows + cols else span)
+    count = f" 共{len(refs)}格" if len(refs) > 1 else ""
+    return finding("B1", tuple(refs), expected=0, actual=None, cell=cell, count=count, labels=labels)
+
+
+def _common_prefix(labels: list[tuple[str, ...]]) -> tuple[str, ...]:
+    out: list[str] = []
+    for parts in zip(*labels, strict=False):
+        if any(p != parts[0] for p in parts):
+            break
+        out.append(parts[0])
+    return tuple(out)
 
 
 def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) -> None:

@@ -9,7 +9,7 @@ import pytest
 from govxl.cli import main
 from govxl.spec import load_edition
 from govxl.values import MAX_MAGNITUDE, parse_number
-from tests.helpers import COVER, T2, T3, clean_values, compact, report, write
+from tests.helpers import COVER, T2, T3, T4, clean_values, compact, report, write
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -180,3 +180,37 @@ def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str], args: tupl
     words -= {"edition", "previous", "bogus", "previou", "year", "abc", "frob", "extra", "xlsx"}
     words -= {"cells", "extract", "merge", "rules"}
     assert not words, words
+
+
+def test_a_run_of_blank_cells_is_one_finding_with_its_labels(tmp_path: Path) -> None:
+    values = {**clean_values(), "t4_review_upheld": None}
+    # a block: 商业企业 and 科研机构 of 一、本年新收 and 二、上年结转 (E5:F6)
+    values.update(t3_new_biz=None, t3_new_sci=None, t3_carried_biz=None, t3_carried_sci=None)
+    r = report(write(tmp_path / "blank.xlsx", values))
+    blanks = [f for f in r.findings if f.rule == "B1"]
+    assert {f.compact() for f in blanks} == {("B1", T3, "E5"), ("B1", T4, "A5")}
+    (block,) = [f for f in blanks if f.anchor and f.anchor.sheet == T3]
+    assert {c.cell for c in block.cells} == {"E5", "F5", "E6", "F6"}  # each still marked in the corrections
+    assert block.message.startswith("E5:F6 共4格为空（申请人情况 · 法人或其他组织：")
+    assert "商业企业" in block.message and "科研机构" in block.message
+    (single,) = [f for f in blanks if f.anchor and f.anchor.sheet == T4]
+    assert single.message == "A5为空（行政复议 · 结果维持）：没有发生的请填0，不要留空"
+
+
+def test_a_blank_column_is_one_finding(tmp_path: Path) -> None:
+    codes = [c for c in load_edition("2021").input_codes if c.startswith("t3_") and c.endswith("_other")]
+    r = report(write(tmp_path / "col.xlsx", {**clean_values(), **dict.fromkeys(codes, None)}))
+    (col,) = [f for f in r.findings if f.rule == "B1"]
+    assert len(col.cells) == len(codes) and {c.cell[0] for c in col.cells} == {"I"}
+    assert col.message.startswith(f"I5:I{col.cells[-1].cell[1:]} 共{len(codes)}格为空")
+
+
+def test_nothing_filled_is_said_once(tmp_path: Path) -> None:
+    ed = load_edition("2021")
+    values = {**dict.fromkeys(ed.input_codes, None), "unit": "某局", "year": 2024, "level": "县级人民政府"}
+    values.update(contact="张三", phone="1")
+    r = report(write(tmp_path / "empty.xlsx", values))
+    assert [f.rule for f in r.findings] == ["B2"]
+    (b2,) = r.findings
+    assert "表格尚未填写" in b2.message and len(b2.cells) == len(ed.input_codes)
+    assert not r.valid

@@ -16,6 +16,7 @@ import pytest
 from openpyxl.packaging.custom import CustomPropertyList, StringProperty
 
 from govxl.rules import CATALOGUE
+from govxl.spec import load_edition
 from tests.helpers import COVER, T2, T3, T4, clean_values, compact, edit, report, write
 
 Build = Callable[[Path], Path]
@@ -126,6 +127,7 @@ CASES: list[tuple[str, Build, set[tuple[str, str, str]]]] = [
     ("R4.3", typed(T4, "O5", 2), {("S2", T4, "O5"), ("R4.3", T4, "O5")}),
     ("R4.4", filled(t4_review_upheld=1.5), {("R4.4", T4, "A5")}),
     ("B1", filled(t4_after_other=None), {("B1", T4, "M5")}),
+    ("B2", filled(**dict.fromkeys(load_edition("2021").input_codes)), {("B2", T2, "B4")}),
     # a spreadsheet's SUM skips text, so the stored 一 总计 (0) differs from the 12 govxl reads: S3 says so
     ("T1", filled(t3_new_np="１２件"), {("T1", T3, "D5"), ("S3", T3, "J5")}),
     ("C1", filled(contact=None), {("C1", COVER, "B6")}),

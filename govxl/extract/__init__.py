@@ -20,7 +20,7 @@ from govxl.extract.tables import TableRead, read_table
 from govxl.files import decode_text
 from govxl.findings import CellRef, Finding
 from govxl.grid import grid_for
-from govxl.reader import CellValues, Filing, number_of
+from govxl.reader import CellValues, Filing, group_blanks, number_of
 from govxl.rules import finding
 from govxl.spec import Edition, available_editions, edition_for_year, load_edition
 
@@ -205,6 +205,7 @@ def _filing(
         for codes in rows.values():
             where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
             findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
+    findings = group_blanks(findings, grid, ref)
     if year is not None and not ed.fits_year(year):
         findings.append(finding("X5", (ref("year"),), actual=year, edition=ed.edition, years=ed.years))
     filing = Filing(
