@@ -189,7 +189,7 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
     grid = grid_for(ed_code)
     ed = grid.edition
     if PROP_EDITION not in props:
-        findings.append(finding("M1"))
+        pass  # judged once the labels are read: a re-save by another program may drop the properties (M1)
     elif props.get(PROP_FINGERPRINT) != grid.fingerprint:
         findings.append(
             finding("M2", expected=ed.version, actual=props.get(PROP_VERSION, "未知"), edition=ed.edition)
@@ -230,10 +230,26 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
                     filing.inputs[code] = value
                     continue
             _read_cell(filing, grid, code, cells)
+    if PROP_EDITION not in props and not _template_shaped(book, grid, filing.findings):
+        filing.findings.insert(0, finding("M1"))
     filing.findings[:] = group_blanks(filing.findings, grid, lambda code: filing.ref(grid, code))
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
     return filing
+
+
+def _template_shaped(book: Workbook, grid: Grid, findings: list[Finding]) -> bool:
+    """Whether a workbook without govxl's document properties is still the template: Gnumeric (and maybe other
+    programs) drop custom properties on a re-save but keep the defined names, one a cell code, and the labels.
+    The structure the fingerprint hashes is then recomputed from the workbook itself: every code's name at the
+    template's address on the template's sheet, and every label in place (no S1 finding was made)."""
+    if any(f.rule.startswith("S1") for f in findings):
+        return False
+    names = book.defined_names()
+    return all(
+        names.get(grid.defined_name(code)) == (grid.sheet_of(code).name, grid.address(code))
+        for code in grid.edition.cells
+    )
 
 
 def detect_edition(book: Workbook) -> str:
