@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from govxl import __version__
-from govxl.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError
+from govxl.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError, describe
 from govxl.spec import available_editions
 
 EDITION = click.option(
@@ -75,9 +76,12 @@ def template(output: Path, edition: str, agency: str | None, year: int | None, f
         raise GovxlError(f"输出文件须以 .xlsx 结尾：{output}")
     ed = load_edition(edition)
     if year is not None and not ed.fits_year(year):
-        raise GovxlError(f"{year} 年度的报告不适用 {edition} 版格式（适用于 {ed.first_year} 年度起）")
+        raise GovxlError(f"{year} 年度的报告不适用 {edition} 版格式（适用于 {ed.years}）")
     values: dict[str, object] = {}
     if agency:
+        limit = next(f.max_length for f in ed.cover.fields if f.code == "unit")
+        if limit and len(agency) > limit:
+            raise GovxlError(f"--agency 的填报单位长达 {len(agency)} 字，超过 {limit} 字：请只填写机关全称")
         values["unit"] = agency
     if year is not None:
         values["year"] = year
@@ -296,6 +300,64 @@ def extract(
     ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)
 
 
+def _param_name(param: click.Parameter | None) -> str:
+    if param is None:
+        return "参数"
+    if isinstance(param, click.Option):
+        return " / ".join(param.opts)
+    return (param.human_readable_name or param.name or "").rstrip(".")
+
+
+def _bad_value(exc: click.BadParameter) -> str:
+    """click's reason a value is refused, in Chinese (its own words are English)."""
+    text = exc.message
+    quoted = re.findall(r"'([^']*)'", text)
+    value = f"“{quoted[0]}”" if quoted else "所给的值"
+    param = exc.param
+    if param is not None and isinstance(param.type, click.Choice):
+        return f"{value}不是可选的值（可选：{'、'.join(str(c) for c in param.type.choices)}）"
+    for english, chinese in (
+        ("is not a valid integer", "不是整数"),
+        ("is not a valid float", "不是数字"),
+        ("is not a valid boolean", "不是是/否值"),
+        ("does not exist", "不存在"),
+        ("is a directory", "是文件夹，应为文件"),
+        ("is a file", "是文件，应为文件夹"),
+        ("is not readable", "无法读取"),
+        ("is not writable", "无法写入"),
+        ("is not in the range", "超出允许的范围"),
+    ):
+        if english in text:
+            return value + chinese
+    return f"{value}无效"
+
+
+def usage_message(exc: click.UsageError) -> str:
+    """A usage error as a Chinese sentence: click words its errors in English whatever the locale."""
+    if isinstance(exc, click.MissingParameter):
+        kind = "选项" if isinstance(exc.param, click.Option) else "参数"
+        return f"缺少{kind} {_param_name(exc.param)}"
+    if isinstance(exc, click.NoSuchOption):
+        maybe = sorted(p for p in exc.possibilities or () if p not in ("--help", "-h"))
+        return f"没有选项 {exc.option_name}" + (f"，是否要用 {'、'.join(maybe)}？" if maybe else "")
+    if isinstance(exc, click.BadOptionUsage):
+        if "requires an argument" in exc.message:
+            return f"选项 {exc.option_name} 后面缺少取值"
+        return f"选项 {exc.option_name} 的用法有误"
+    if isinstance(exc, click.BadParameter):
+        return f"{_param_name(exc.param)} 的值无效：{_bad_value(exc)}"
+    text = exc.message
+    if match := re.match(r"No such command '(.*)'", text):
+        group = exc.ctx.command if exc.ctx else None
+        names = "、".join(group.list_commands(exc.ctx)) if exc.ctx and isinstance(group, click.Group) else ""
+        return f"没有命令 {match.group(1)}" + (f"（可用的命令：{names}）" if names else "")
+    if match := re.match(r"Got unexpected extra arguments? \((.*)\)", text):
+        return f"多余的参数：{match.group(1)}"
+    if re.search(r"[A-Za-z]{3}", text):
+        return "参数不符合命令的用法"
+    return text
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the `govxl` command."""
     try:
@@ -305,7 +367,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code = exc.exit_code
     except click.UsageError as exc:
         hint = f"（运行 {exc.ctx.command_path} --help 查看用法）" if exc.ctx else ""
-        click.echo(f"错误：命令参数有误：{exc.format_message()}{hint}", err=True)
+        click.echo(f"错误：命令参数有误：{usage_message(exc)}{hint}", err=True)
         code = EXIT_UNUSABLE
     except click.Abort:
         click.echo("已中止。", err=True)
@@ -314,6 +376,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         click.echo(f"错误：{exc.message}", err=True)
         code = exc.exit_code
     except Exception as exc:  # a bug of ours: say so plainly, still no traceback
-        click.echo(f"govxl 内部错误（{type(exc).__name__}：{exc}）。请把所用命令和文件报告给维护者。", err=True)
+        where = f"{type(exc).__module__}.{type(exc).__qualname__}"  # for the maintainers, who read the code
+        click.echo(
+            f"govxl 内部错误（{describe(exc)}；代码位置 {where}）。请把所用命令和文件报告给维护者。", err=True
+        )
         code = EXIT_INTERNAL
     sys.exit(code)

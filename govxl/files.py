@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, os_reason
 
 
 def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> None:
@@ -30,7 +30,7 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".govxl-", suffix=".tmp")
     except OSError as exc:
-        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+        raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -42,7 +42,7 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
     except FileExistsError:
         raise GovxlError(_exists(path)) from None
     except OSError as exc:
-        raise GovxlError(f"无法写入输出文件 {path}：{exc.strerror or exc}") from None
+        raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
     finally:  # on success the temporary name is gone already (replaced) or is a second link (removed here)
         with contextlib.suppress(OSError):
             os.unlink(tmp)

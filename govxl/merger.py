@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, os_reason
 from govxl.files import decode_text, progress_of
 from govxl.findings import Finding, Severity
 from govxl.reader import PROP_MERGED, Filing, load_bytes, read_filing
@@ -358,7 +358,7 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise GovxlError(f"名单文件 {path} 无法读取：{exc.strerror or exc}") from None
+            raise GovxlError(f"名单文件 {path} 无法读取：{os_reason(exc)}") from None
         text = decode_text(raw)
         if text is None:
             raise GovxlError(f"名单文件 {path} 不是 UTF-8 或 GBK 编码的 CSV")

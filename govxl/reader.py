@@ -13,18 +13,26 @@ import math
 import re
 import zipfile
 from array import array
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, describe
 from govxl.findings import CellRef, Finding
 from govxl.grid import Grid, SheetGrid, a1, grid_for, parse_a1
 from govxl.rules import finding
-from govxl.spec import NUMERIC_KINDS, PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, Edition, available_editions
-from govxl.values import Parsed, parse_number, show
+from govxl.spec import (
+    NUMERIC_KINDS,
+    PROP_EDITION,
+    PROP_FINGERPRINT,
+    PROP_VERSION,
+    Cell,
+    Edition,
+    available_editions,
+)
+from govxl.values import MAX_MAGNITUDE, Parsed, parse_number, show
 from govxl.xlsx import SheetCells, Workbook, open_workbook
 
 CORRECTIONS_SHEET = "校验结果"
@@ -180,7 +188,7 @@ def _open(path: Path, data: bytes) -> Workbook:
     try:
         return open_workbook(data)
     except Exception as exc:
-        raise GovxlError(f"{path}：文件已损坏，无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：文件已损坏，无法读取：{describe(exc)}") from None
 
 
 def _text(value: Any) -> str:
@@ -199,7 +207,7 @@ def read_filing(path: Path, edition: str | None = None) -> Filing:
     except GovxlError:
         raise
     except Exception as exc:
-        raise GovxlError(f"{path}：文件已损坏，无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：文件已损坏，无法读取：{describe(exc)}") from None
     finally:
         book.close()
 
@@ -213,7 +221,7 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
     grid = grid_for(ed_code)
     ed = grid.edition
     if PROP_EDITION not in props:
-        findings.append(finding("M1"))
+        pass  # judged once the labels are read: a re-save by another program may drop the properties (M1)
     elif props.get(PROP_FINGERPRINT) != grid.fingerprint:
         findings.append(
             finding("M2", expected=ed.version, actual=props.get(PROP_VERSION, "未知"), edition=ed.edition)
@@ -250,13 +258,30 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
             # the common case first, kept cheap: a plain number where the template put it
             if is_input and code not in filing.moved and address not in formulas and address not in errors:
                 value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
-                if type(value) is float:
+                if type(value) is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
                     filing.inputs[code] = value
                     continue
             _read_cell(filing, grid, code, cells)
+    if PROP_EDITION not in props and not _template_shaped(book, grid, filing.findings):
+        filing.findings.insert(0, finding("M1"))
+    filing.findings[:] = group_blanks(filing.findings, grid, lambda code: filing.ref(grid, code))
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
     return filing
+
+
+def _template_shaped(book: Workbook, grid: Grid, findings: list[Finding]) -> bool:
+    """Whether a workbook without govxl's document properties is still the template: Gnumeric (and maybe other
+    programs) drop custom properties on a re-save but keep the defined names, one a cell code, and the labels.
+    The structure the fingerprint hashes is then recomputed from the workbook itself: every code's name at the
+    template's address on the template's sheet, and every label in place (no S1 finding was made)."""
+    if any(f.rule.startswith("S1") for f in findings):
+        return False
+    names = book.defined_names()
+    return all(
+        names.get(grid.defined_name(code)) == (grid.sheet_of(code).name, grid.address(code))
+        for code in grid.edition.cells
+    )
 
 
 def detect_edition(book: Workbook) -> str:
@@ -390,11 +415,13 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None
 def number_of(
     parsed: Parsed, rule: str, where: CellRef, text_is_usual: bool = False
 ) -> tuple[float, Finding | None]:
-    """A parsed cell as the number the rules use, and the finding it deserves: a blank counts as 0 (B1), what
+    """A parsed cell as the number the rules use, and the finding it deserves: a blank counts as 0 (B1: pass the
+    findings through group_blanks), what
     is not a number is nan (the cell's value rule), text read as a number says so (T1). Where numbers come as
     text anyway (a published report, `text_is_usual`), only an unusual form (12件, full-width digits) does."""
     if parsed.status == "blank":
-        return 0.0, finding("B1", (where,), expected=0, actual=None)
+        # one a cell here; group_blanks words them, a run of them at a time, with their labels
+        return 0.0, finding("B1", (where,), expected=0, actual=None, count="", labels="")
     if parsed.status == "bad" or parsed.number is None:
         return math.nan, finding(rule, (where,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
     plain = text_is_usual and re.fullmatch(r"-?\d+(\.\d+)?", parsed.raw.strip()) is not None
@@ -404,6 +431,87 @@ def number_of(
     return parsed.number, None
 
 
+def group_blanks(findings: list[Finding], grid: Grid, where_of: Callable[[str], CellRef]) -> list[Finding]:
+    """The blank-cell findings (B1, one a cell) as one finding a run: blank inputs next to each other in a row,
+    and such runs stacked in the rows below, become one finding naming the range and its official labels; a
+    workbook with no input filled at all gets one B2. Each finding still lists every cell, so the correction
+    workbook marks each. `where_of` says where a code's cell is in this workbook."""
+    blanks = [f for f in findings if f.rule == "B1"]
+    if not blanks:
+        return findings
+    ed = grid.edition
+    rest = [f for f in findings if f.rule != "B1"]
+    if len(blanks) == len(ed.input_codes):
+        cells = tuple(f.cells[0] for f in blanks)
+        return [finding("B2", cells, expected=0, count=len(cells)), *rest]
+    layout: dict[str, dict[int, list[tuple[int, str]]]] = {}  # sheet -> row -> [(col, code)] of every input
+    for code in ed.input_codes:
+        ref = where_of(code)
+        r, c = parse_a1(ref.cell)
+        layout.setdefault(ref.sheet, {}).setdefault(r, []).append((c, code))
+    blank = {f.cells[0].code for f in blanks}
+    by_code = {f.cells[0].code: f.cells[0] for f in blanks}
+    out: list[Finding] = []
+    for rows in layout.values():
+        # runs of blank inputs within a row, then runs with the same columns in consecutive input rows merged
+        open_blocks: dict[tuple[int, ...], tuple[int, list[tuple[int, list[str]]]]] = {}
+        blocks: list[list[tuple[int, list[str]]]] = []
+        for i, r in enumerate(sorted(rows)):
+            run: list[tuple[int, str]] = []
+            runs: list[list[tuple[int, str]]] = []
+            for c, code in sorted(rows[r]):
+                if code in blank:
+                    run.append((c, code))
+                elif run:
+                    runs.append(run)
+                    run = []
+            if run:
+                runs.append(run)
+            for run in runs:
+                cols = tuple(c for c, _ in run)
+                codes = [code for _, code in run]
+                last = open_blocks.get(cols)
+                if last is not None and last[0] == i - 1:
+                    last[1].append((r, codes))
+                    open_blocks[cols] = (i, last[1])
+                else:
+                    block = [(r, codes)]
+                    blocks.append(block)
+                    open_blocks[cols] = (i, block)
+        for block in blocks:
+            codes = [code for _, row_codes in block for code in row_codes]
+            out.append(_blank_finding(ed, [by_code[c] for c in codes]))
+    return out + rest
+
+
+def _blank_finding(ed: Edition, refs: list[CellRef]) -> Finding:
+    first, last = refs[0], refs[-1]
+    cell = first.cell if len(refs) == 1 else f"{first.cell}:{last.cell}"
+    cells = [ed.cells[r.code] for r in refs]
+    if len(refs) == 1:
+        labels = " · ".join(cells[0].row_labels + cells[0].col_labels)
+    else:
+        rows = _common_prefix([c.row_labels for c in cells])
+        cols = _common_prefix([c.col_labels for c in cells])
+
+        def tail(c: Cell) -> str:
+            return " · ".join(c.row_labels[len(rows) :] + c.col_labels[len(cols) :])
+
+        span = f"{tail(cells[0])} 至 {tail(cells[-1])}"
+        labels = " · ".join(rows + cols) + (f"：{span}" if rows + cols else span)
+    count = f" 共{len(refs)}格" if len(refs) > 1 else ""
+    return finding("B1", tuple(refs), expected=0, actual=None, cell=cell, count=count, labels=labels)
+
+
+def _common_prefix(labels: list[tuple[str, ...]]) -> tuple[str, ...]:
+    out: list[str] = []
+    for parts in zip(*labels, strict=False):
+        if any(p != parts[0] for p in parts):
+            break
+        out.append(parts[0])
+    return tuple(out)
+
+
 def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) -> None:
     field_ = next(f for f in ed.cover.fields if f.code == code)
     if raw is None or _text(raw) == "":
@@ -411,7 +519,19 @@ def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) 
         filing.findings.append(finding("C1", (ref,), label=field_.label))
         return
     if field_.type != "year":
-        filing.cover[code] = _text(raw)
+        text = _text(raw)
+        if field_.type == "choice":
+            choice = field_.choice_of(text)
+            if choice is None:  # kept as written, for the merge; the 规章 rule treats it as unknown (R2.2U)
+                shown = text if len(text) <= 40 else text[:40] + "…"
+                options = "、".join(field_.choices)
+                filing.findings.append(finding("C3", (ref,), actual=shown, label=field_.label, options=options))
+            text = choice or text
+        elif field_.max_length and len(text) > field_.max_length:
+            filing.findings.append(
+                finding("C4", (ref,), actual=len(text), label=field_.label, limit=field_.max_length)
+            )
+        filing.cover[code] = text
         return
     parsed = parse_number(raw)
     year = parsed.number
@@ -421,9 +541,7 @@ def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) 
         return
     filing.cover[code] = int(year)
     if not ed.fits_year(int(year)):
-        last = f"{ed.last_year}年度" if ed.last_year else ""
-        years = f"{ed.first_year}年度" + (f"至{last}" if last else "起")
-        filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=years))
+        filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=ed.years))
 
 
 def read_explanations(rows: Sequence[Sequence[Any]]) -> dict[tuple[str, str], str]:

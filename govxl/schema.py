@@ -115,7 +115,8 @@ def build_frame(ed: Edition, rows: Sequence[Any]) -> pd.DataFrame:
             # no stored result (files saved by openpyxl), or a typed-over total (S2 says so): nothing to judge
             data[stale_col(code)] = np.where(formula_ok, stored - data[code], math.nan)
         level = np.array([str(r.cover.get(level_field) or "") for r in rows], dtype=object)
-        known, entitled = level != "", np.isin(level, levels)
+        # an off-list 单位类型 (C3) says nothing of 规章 power: judged as if unfilled, never as "no power"
+        known, entitled = np.isin(level, ed.level_choices), np.isin(level, levels)
         for code in ed.rule_making_cells:
             data[power_col(code, True)] = np.where(known & ~entitled, data[code], 0.0)
             data[power_col(code, False)] = np.where(known, 0.0, data[code])

@@ -8,6 +8,8 @@ name existing cells, no cycles. Coordinates are not this module's business (see 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -174,6 +176,14 @@ class CoverField:
     choices: tuple[str, ...] = ()
     max_length: int = 0
     rule_making: tuple[str, ...] = ()  # for the agency-level choice: the levels with 规章-making power
+    aliases: tuple[tuple[str, str], ...] = ()  # other names offices write for a choice -> the choice
+
+    def choice_of(self, text: str) -> str | None:
+        """The official choice `text` names (itself, or an unambiguous other name of it), None if off-list."""
+        key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        if key in self.choices:
+            return key
+        return dict(self.aliases).get(key)
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,12 @@ class Edition:
                 return f.code, f.rule_making
         return "", ()
 
+    @property
+    def level_choices(self) -> tuple[str, ...]:
+        """Every official choice of the agency-level field: a value off this list says nothing of 规章 power."""
+        code = self.rule_making_levels[0]
+        return next((f.choices for f in self.cover.fields if f.code == code), ())
+
     def table(self, code: str) -> Table:
         return next(t for t in self.tables if t.code == code)
 
@@ -223,6 +239,15 @@ class Edition:
 
     def fits_year(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+    @property
+    def years(self) -> str:
+        """The report years the edition covers, as every message says them: 2019—2020年度, 2021年度起."""
+        if self.last_year is None:
+            return f"{self.first_year}年度起"
+        if self.last_year == self.first_year:
+            return f"{self.first_year}年度"
+        return f"{self.first_year}—{self.last_year}年度"
 
 
 def cell_code(table: str, row: str, column: str) -> str:
@@ -322,6 +347,10 @@ class _Loader:
             choices = tuple(self.get(f, "choices", where, list, []))
             if ftype == "choice" and not choices:
                 raise self.fail(where, "下拉项须列出 choices")
+            aliases = tuple(self.get(f, "aliases", where, dict, {}).items())
+            for alias, target in aliases:
+                if target not in choices or not isinstance(alias, str):
+                    raise self.fail(where, f"别名 {alias!r} 须对应 choices 中的一项")
             fields_.append(
                 CoverField(
                     code=self.get(f, "code", where, str),
@@ -331,6 +360,7 @@ class _Loader:
                     choices=choices,
                     max_length=self.get(f, "max_length", where, int, 0),
                     rule_making=tuple(self.get(f, "rule_making", where, list, [])),
+                    aliases=aliases,
                 )
             )
         cover = Cover(

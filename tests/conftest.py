@@ -74,6 +74,29 @@ def recalc(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Recalc
     return run
 
 
+@pytest.fixture(scope="session")
+def gnumeric_recalc() -> Recalc:
+    """Open files in Gnumeric (ssconvert, headless), recalculate every formula, save them as xlsx in `outdir`:
+    a second real spreadsheet program beside LibreOffice. Skipped, or failed under GOVXL_REQUIRE_SOFFICE, when
+    ssconvert is not installed."""
+    found = shutil.which("ssconvert")
+    if not found:
+        if os.environ.get("GOVXL_REQUIRE_SOFFICE"):
+            pytest.fail("GOVXL_REQUIRE_SOFFICE is set but no ssconvert (Gnumeric) is on PATH")
+        pytest.skip("Gnumeric (ssconvert) is not installed; real-client tests need it")
+
+    def run(files: Sequence[Path], outdir: Path) -> list[Path]:
+        outdir.mkdir(parents=True, exist_ok=True)
+        out = [outdir / f.name for f in files]
+        for src, dst in zip(files, out, strict=True):
+            subprocess.run([found, "--recalc", str(src), str(dst)], check=True, capture_output=True, timeout=300)
+        missing = [p for p in out if not p.exists()]
+        assert not missing, f"Gnumeric did not write {missing}"
+        return out
+
+    return run
+
+
 @functools.cache
 def installed_command() -> list[str]:
     """The `govxl` command as users get it: from the built wheel, installed non-editably in a fresh virtual

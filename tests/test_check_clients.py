@@ -1,5 +1,5 @@
 """The same findings whether a workbook was filled by openpyxl (no stored totals), recalculated by a real
-LibreOffice (real stored totals), or had a total typed over (reported at that cell)."""
+LibreOffice or Gnumeric (real stored totals), or had a total typed over (reported at that cell)."""
 
 from __future__ import annotations
 
@@ -63,3 +63,24 @@ def test_openpyxl_libreoffice_and_typed_over_agree(tmp_path: Path, recalc: Recal
         # every finding that does not concern J5 is still there
         untouched = {f.compact() for f in before.findings if f"{T3}!J5" not in {str(c) for c in f.cells}}
         assert untouched <= {f.compact() for f in after.findings}
+
+
+def test_a_gnumeric_resave_is_still_the_template(tmp_path: Path, recalc: Recalc, gnumeric_recalc: Recalc) -> None:
+    """Gnumeric drops the custom document properties of a workbook last saved by openpyxl: the template is then
+    recognised by its names and labels (no M1), and every finding is the LibreOffice copy's."""
+    from govxl.xlsx import open_workbook
+
+    ed = load_edition("2021")
+    rng = random.Random(11)
+    fills = [clean_values(), {**clean_values(), "t3_new_np": 13}]
+    fills.append({**clean_values(), **random_fill(ed, rng, consistent=False), "level": "设区的市人民政府"})
+    src = [fill_by_openpyxl(tmp_path / f"fill{i}.xlsx", v) for i, v in enumerate(fills)]
+    by_gnumeric = gnumeric_recalc(src, tmp_path / "gnumeric")
+    by_libreoffice = check_paths(recalc(src, tmp_path / "lo"))
+    assert all(not open_workbook(p.read_bytes()).properties for p in by_gnumeric)  # what Gnumeric does
+    reports = check_paths(by_gnumeric)
+    assert not any(f.rule == "M1" for r in reports for f in r.findings)
+    assert reports[0].valid and not reports[1].valid
+    for a, b in zip(reports, by_libreoffice, strict=True):
+        assert not a.problem and not b.problem
+        assert detailed(a) == detailed(b), a.path

@@ -16,6 +16,7 @@ import pytest
 from openpyxl.packaging.custom import CustomPropertyList, StringProperty
 
 from govxl.rules import CATALOGUE
+from govxl.spec import load_edition
 from tests.helpers import COVER, T2, T3, T4, clean_values, compact, edit, report, write
 
 Build = Callable[[Path], Path]
@@ -75,6 +76,14 @@ def no_props(wb: openpyxl.Workbook) -> None:
     wb.custom_doc_props = CustomPropertyList()
 
 
+def not_from_template(wb: openpyxl.Workbook) -> None:
+    """A copy of the official form made by hand: no govxl properties and no names of cell codes (a template
+    that only lost its properties, as on a re-save by Gnumeric, is still recognised: test_check_clients)."""
+    no_props(wb)
+    for name in list(wb.defined_names):
+        del wb.defined_names[name]
+
+
 def old_fingerprint(wb: openpyxl.Workbook) -> None:
     props = CustomPropertyList()
     for p in wb.custom_doc_props.props:
@@ -126,10 +135,13 @@ CASES: list[tuple[str, Build, set[tuple[str, str, str]]]] = [
     ("R4.3", typed(T4, "O5", 2), {("S2", T4, "O5"), ("R4.3", T4, "O5")}),
     ("R4.4", filled(t4_review_upheld=1.5), {("R4.4", T4, "A5")}),
     ("B1", filled(t4_after_other=None), {("B1", T4, "M5")}),
+    ("B2", filled(**dict.fromkeys(load_edition("2021").input_codes)), {("B2", T2, "B4")}),
     # a spreadsheet's SUM skips text, so the stored 一 总计 (0) differs from the 12 govxl reads: S3 says so
     ("T1", filled(t3_new_np="１２件"), {("T1", T3, "D5"), ("S3", T3, "J5")}),
     ("C1", filled(contact=None), {("C1", COVER, "B6")}),
     ("C2", filled(year="明年"), {("C2", COVER, "B4")}),
+    ("C3", filled(level="火星局"), {("C3", COVER, "B5")}),
+    ("C4", filled(unit="某" * 101), {("C4", COVER, "B3")}),
     ("X5", filled(year=2019), {("X5", COVER, "B4")}),
     ("S1", typed(T3, "B7", "（一）公开"), {("S1", T3, "B7")}),
     ("S1.1", edited(delete(T4)), {("S1.1", T4, "")}),
@@ -137,7 +149,8 @@ CASES: list[tuple[str, Build, set[tuple[str, str, str]]]] = [
     ("S1.3", edited(moved_rows), {("S1.3", T3, "D6")}),
     ("S2", typed(T3, "J5", 12), {("S2", T3, "J5")}),
     ("S3", stale_cache, {("S3", T3, "J7"), ("S3", T3, "J17")}),
-    ("M1", edited(no_props), {("M1", "", "")}),
+    ("M1", edited(not_from_template), {("M1", "", "")}),
+    ("M1 properties lost", edited(no_props), set()),
     ("M2", edited(old_fingerprint), {("M2", "", "")}),
 ]
 

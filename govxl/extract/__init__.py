@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, describe
 from govxl.extract.cells import Section, cells_of, split_sections
 from govxl.extract.tables import TableRead, read_table
 from govxl.files import decode_text
 from govxl.findings import CellRef, Finding
 from govxl.grid import grid_for
-from govxl.reader import CellValues, Filing, number_of
+from govxl.reader import CellValues, Filing, group_blanks, number_of
 from govxl.rules import finding
 from govxl.spec import Edition, available_editions, edition_for_year, load_edition
 
@@ -83,7 +83,7 @@ def _pdf(path: Path, data: bytes) -> str:
     try:
         text = pdf_to_text(path)
     except Exception as exc:
-        raise GovxlError(f"{path}：PDF 文件已损坏或无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：PDF 文件已损坏或无法读取（{describe(exc)}）") from None
     if not text.strip():
         raise GovxlError(f"{path}：PDF 中没有文字（可能是扫描件），无法抽取")
     return text
@@ -97,7 +97,7 @@ def _docx(path: Path, data: bytes) -> str:
     try:
         return docx_to_text(path)
     except Exception as exc:
-        raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{describe(exc)}）") from None
 
 
 def extract(path: Path, edition: str | None = None) -> Extraction:
@@ -205,9 +205,9 @@ def _filing(
         for codes in rows.values():
             where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
             findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
+    findings = group_blanks(findings, grid, ref)
     if year is not None and not ed.fits_year(year):
-        years = f"{ed.first_year}—{ed.last_year}年度" if ed.last_year else f"{ed.first_year}年度起"
-        findings.append(finding("X5", (ref("year"),), actual=year, edition=ed.edition, years=years))
+        findings.append(finding("X5", (ref("year"),), actual=year, edition=ed.edition, years=ed.years))
     filing = Filing(
         path=path,
         edition=ed.edition,
