@@ -43,6 +43,7 @@ _CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 _CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 # characters XML 1.0 does not allow, raw or as character references (a mutated or hand-made package)
 _BAD_CHARS = re.compile(
@@ -249,7 +250,7 @@ def _add_rel(pkg: _Package, part: str, rel_type: str, target: str) -> str:
     if path not in pkg.parts:
         pkg.put(
             path,
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_RELS}"></Relationships>',
+            f'{_DECL}<Relationships xmlns="{_PKG_RELS}"></Relationships>',
         )
     text = pkg.text(path)
     ids = set(re.findall(r'\bId="([^"]*)"', text))
@@ -298,7 +299,8 @@ def _drop_content_type(pkg: _Package, part: str) -> None:
 _MINIMAL_STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
     '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
@@ -338,7 +340,8 @@ class _Styles:
     def fill(self, rgb: str) -> int:
         return self.add(
             "fills",
-            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/><bgColor indexed="64"/></patternFill></fill>',
+            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
+            '<bgColor indexed="64"/></patternFill></fill>',
         )
 
     def highlighted(self, base: int, rgb: str, fills: dict[str, int]) -> int:
@@ -542,7 +545,8 @@ def _comments(pkg: _Package, sheet_part: str, xml: str, notes: Mapping[str, str]
     for n, (ref, text) in enumerate(sorted(notes.items(), key=lambda x: _col_of(x[0])), start=1):
         row, col = _col_of(ref)
         items.append(
-            f'<comment ref="{ref}" authorId="0"><text><r><t xml:space="preserve">{_xml_text(text)}</t></r></text></comment>'
+            f'<comment ref="{ref}" authorId="0"><text><r><t xml:space="preserve">{_xml_text(text)}</t></r>'
+            "</text></comment>"
         )
         shapes.append(
             f'<v:shape id="_x0000_s{block * 1024 + n}" type="#_x0000_t202" style="position:absolute;'
@@ -552,11 +556,12 @@ def _comments(pkg: _Package, sheet_part: str, xml: str, notes: Mapping[str, str]
             '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></v:textbox>'
             '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
             f"<x:Anchor>{col}, 15, {max(row - 2, 0)}, 10, {col + 4}, 15, {row + 6}, 4</x:Anchor>"
-            f"<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{col - 1}</x:Column></x:ClientData></v:shape>"
+            f"<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{col - 1}</x:Column>"
+            "</x:ClientData></v:shape>"
         )
     pkg.put(
         comments,
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="{_MAIN}"><authors><author>govxl</author>'
+        f'{_DECL}<comments xmlns="{_MAIN}"><authors><author>govxl</author>'
         f"</authors><commentList>{''.join(items)}</commentList></comments>",
     )
     pkg.put(
@@ -753,13 +758,15 @@ def build_corrections(
         ),
         "link": styles.add(
             "cellXfs",
-            f'<xf numFmtId="0" fontId="{link_font}" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">{wrap}</xf>',
+            f'<xf numFmtId="0" fontId="{link_font}" fillId="0" borderId="0" xfId="0" applyFont="1" '
+            f'applyAlignment="1">{wrap}</xf>',
         ),
     }
     for severity, rgb in FILLS.items():
         style[severity.value] = styles.add(
             "cellXfs",
-            f'<xf numFmtId="0" fontId="0" fillId="{fills[rgb]}" borderId="0" xfId="0" applyFill="1" applyAlignment="1">{wrap}</xf>',
+            f'<xf numFmtId="0" fontId="0" fillId="{fills[rgb]}" borderId="0" xfId="0" applyFill="1" '
+            f'applyAlignment="1">{wrap}</xf>',
         )
     # the cells concerned: the worst finding's colour, and a comment listing what is wrong there
     notes: dict[tuple[str, str], list[Finding]] = {}
@@ -818,8 +825,13 @@ def build_corrections(
 
     book = re.sub(r'localSheetId="(\d+)"', shift, book)
     book = re.sub(r'<((?:\w+:)?)definedName\b[^>]*localSheetId="DROP".*?</\1definedName>', "", book, flags=re.S)
-    titles = f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="0">{_xml_text(_quoted(CORRECTIONS_SHEET))}!$1:$1</{p}definedName>'
-    filt = f'<{p}definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">{_xml_text(_quoted(CORRECTIONS_SHEET))}!$A$1:$J${len(report.findings) + 1}</{p}definedName>'
+    quoted = _xml_text(_quoted(CORRECTIONS_SHEET))
+    titles = f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="0">{quoted}!$1:$1</{p}definedName>'
+    last = len(report.findings) + 1
+    filt = (
+        f'<{p}definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">{quoted}!$A$1:$J${last}'
+        f"</{p}definedName>"
+    )
     if re.search(r"<(?:\w+:)?definedNames\b[^>]*/>", book):
         book = re.sub(
             r"<((?:\w+:)?)definedNames\b[^>]*/>",

@@ -71,7 +71,9 @@ def only(reports: list[FileReport]) -> FileReport:
 def test_control_character_in_unit(tmp_path: Path, control: bytes) -> None:
     good = write(tmp_path / "good.xlsx")
     bad = rezip(
-        good, tmp_path / "bad.xlsx", {"xl/sharedStrings.xml": (UNIT.encode(), "某某区".encode() + control + "人民政府办公室".encode())}
+        good,
+        tmp_path / "bad.xlsx",
+        {"xl/sharedStrings.xml": (UNIT.encode(), "某某区".encode() + control + "人民政府办公室".encode())},
     )
     before = bad.read_bytes()
     reports = check_paths([bad, good], corrections=True, output_dir=tmp_path)
@@ -100,7 +102,7 @@ def mutations(good: Path, count: int) -> list[bytes]:
                 body[rng.randrange(len(body))] = rng.randrange(256)
         elif kind == 1:
             text = body.decode("utf-8", "replace")
-            text = re.sub(r'(<\w+ )', lambda m: m[1] + 'bogus="1" ' if rng.random() < 0.05 else m[1], text)
+            text = re.sub(r"(<\w+ )", lambda m: m[1] + 'bogus="1" ' if rng.random() < 0.05 else m[1], text)
             body = bytearray(text.encode())
         elif kind == 2:
             name = "xl/sharedStrings.xml"
@@ -193,7 +195,12 @@ def test_formula_in_an_input_cell_is_not_copied_live(tmp_path: Path) -> None:
     assert copy[T3]["D5"].value == HYPERLINK and copy[T3]["D5"].data_type == "s"
     # the template's own totals stay formulas
     original = openpyxl.load_workbook(source)
-    totals = [c.coordinate for row in original[T3].iter_rows() for c in row if c.data_type == "f" and c.coordinate != "D5"]
+    totals = [
+        c.coordinate
+        for row in original[T3].iter_rows()
+        for c in row
+        if c.data_type == "f" and c.coordinate != "D5"
+    ]
     assert totals
     assert all(copy[T3][cell].data_type == "f" for cell in totals)
 
@@ -288,7 +295,12 @@ def test_rerun_in_a_folder_skips_correction_workbooks(tmp_path: Path) -> None:
     checked = [r for r in second if not r.skipped]
     skipped = [r for r in second if r.skipped]
     assert len(checked) == 2 and len(skipped) == 2
-    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["乙.xlsx", "乙_校验.xlsx", "甲.xlsx", "甲_校验.xlsx"]
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == [
+        "乙.xlsx",
+        "乙_校验.xlsx",
+        "甲.xlsx",
+        "甲_校验.xlsx",
+    ]
     text = render_text(second)
     assert "已跳过" in text and "跳过 2 个校验结果工作簿" in text
     assert openpyxl.load_workbook(first[0].corrections).custom_doc_props[PROP_OF].value == Path(first[0].path).name
