@@ -7,19 +7,16 @@ govxl workbook (the official tables filled with the sums, live formulas) followe
 from __future__ import annotations
 
 import glob
-import os
 import re
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError
-from govxl.files import decode_text, progress_of
+from govxl.files import decode_text
 from govxl.findings import Finding, Severity
 from govxl.reader import Filing, load_bytes, read_filing
 from govxl.schema import stack
@@ -197,25 +194,10 @@ def read_entries(
 ) -> list[Entry]:
     """Read every file, in worker processes when there are many. `meanwhile` runs in a thread of this
     process while the workers read (this process would otherwise only wait)."""
-    jobs = jobs or os.cpu_count() or 1
-    texts = [str(p) for p in paths]
-    results: Iterable[tuple[Filing | None, str, float, list[tuple[str, int | None, str]]]]
-    if jobs <= 1 or len(paths) < 16:
-        if meanwhile:
-            meanwhile()
-        results = map(_read, texts)
-        return [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(_read, texts, chunksize=chunk)
-        # the first submit has started every worker, so no fork happens while this thread runs
-        helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
-        if helper:
-            helper.start()
-        entries = [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
-    if helper:
-        helper.join()
-    return entries
+    from govxl.pool import pool_map
+
+    results = pool_map(_read, [str(p) for p in paths], jobs=jobs, progress=progress, meanwhile=meanwhile)
+    return [Entry(p, *r) for p, r in zip(paths, results, strict=True)]
 
 
 def _prepare_validation() -> None:
