@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError
-from govxl.files import progress_of
-from govxl.findings import CellRef, FileReport, Finding, Severity
+from govxl.findings import CellRef, FileReport, Finding, Severity, explanation_unit
 from govxl.grid import Grid, grid_for
 from govxl.reader import Filing, read_filing
 from govxl.rules import finding
@@ -23,16 +22,21 @@ _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 def read_all(
     paths: Sequence[Path], edition: str | None = None, progress: bool = False
 ) -> tuple[list[Filing | None], list[str]]:
-    filings: list[Filing | None] = []
-    problems: list[str] = []
-    for path in progress_of(paths, len(paths), progress):
-        try:
-            filings.append(read_filing(path, edition))
-            problems.append("")
-        except GovxlError as exc:
-            filings.append(None)
-            problems.append(exc.message)
-    return filings, problems
+    """Read every file, in worker processes when there are many (as merge reads them)."""
+    from govxl.merger import _prepare_validation
+    from govxl.pool import pool_map
+
+    results = pool_map(
+        _read_one, [(str(p), edition) for p in paths], progress=progress, meanwhile=_prepare_validation
+    )
+    return [f for f, _ in results], [problem for _, problem in results]
+
+
+def _read_one(item: tuple[str, str | None]) -> tuple[Filing | None, str]:
+    try:
+        return read_filing(Path(item[0]), item[1]), ""
+    except GovxlError as exc:
+        return None, exc.message
 
 
 def table_findings(filings: Sequence[Filing]) -> list[list[Finding]]:
@@ -70,31 +74,120 @@ def check_paths(
 ) -> list[FileReport]:
     """Check workbooks; with `corrections`, write each one's correction workbook (beside it or in
     `output_dir`); with `previous`, also check each against its unit's workbook of the year before. A file
-    that cannot be read gets a report with `problem` set; the others go on."""
-    from govxl.corrections import corrections_path, explanations_in, write_corrections
+    that cannot be read gets a report with `problem` set; the others go on. Among several inputs, govxl's own
+    correction workbooks are skipped (their originals are checked); given alone, one is checked."""
+    from govxl.corrections import PROP_OF
 
     filings, problems = read_all(paths, edition, progress=progress and len(paths) > 1)
-    readable = [f for f in filings if f is not None]
+    skip = [len(paths) > 1 and f is not None and PROP_OF in f.properties for f in filings]
+    readable = [f for f, s in zip(filings, skip, strict=True) if f is not None and not s]
     found = iter(_with_previous(readable, table_findings(readable), previous))
-    reports = []
-    for path, filing, problem in zip(paths, filings, problems, strict=True):
+    order = [i for i, f in enumerate(filings) if f is not None and not skip[i]]
+    targets = _targets([paths[i] for i in order], [filings[i] for i in order], output_dir)  # type: ignore[misc]
+    reports: list[FileReport] = []
+    writes = []
+    for i, (path, filing, problem) in enumerate(zip(paths, filings, problems, strict=True)):
         if filing is None:
             reports.append(FileReport(str(path), problem=problem))
             continue
         report = FileReport(str(path), filing.edition, filing.unit, filing.year)
-        findings = filing.findings + next(found)
-        target = corrections_path(path, output_dir)
-        try:
-            if corrections:  # explanations written into an earlier correction workbook count too
-                filing.explanations = {**explanations_in(target), **filing.explanations}
-            report.findings = sort_findings(filing, _explain(filing, findings))
-            if corrections:
-                report.corrections = str(write_corrections(report, path, target))
-        except GovxlError as exc:
-            report.findings = sort_findings(filing, _explain(filing, findings))
-            report.problem = exc.message
         reports.append(report)
+        if skip[i]:
+            report.skipped = (
+                f"这是 govxl 写出的校验结果工作簿（{filing.properties[PROP_OF]} 的校验结果），不作为填报表校验"
+            )
+            continue
+        target, carried, trouble = targets.pop(0)
+        own = {(filing.unit, *key): note for key, note in filing.explanations.items()}
+        report.findings = sort_findings(
+            filing, _explain(filing.unit, {**carried, **own}, filing.findings + next(found))
+        )
+        if not corrections:
+            continue
+        if trouble:
+            report.problem = trouble
+        else:
+            writes.append((report, path, target, *_formulas_to_keep(filing)))
+    if writes:
+        from govxl.pool import pool_map
+
+        for (report, *_), (written, trouble) in zip(writes, pool_map(_write_one, writes), strict=True):
+            report.corrections, report.problem = written, trouble
     return reports
+
+
+def _write_one(
+    item: tuple[FileReport, Path, Path, dict[tuple[str, str], str], list[str]],
+) -> tuple[str, str]:
+    from govxl.corrections import write_corrections
+
+    report, source, target, keep, sheets = item
+    try:
+        return str(write_corrections(report, source, target, keep, sheets)), ""
+    except GovxlError as exc:
+        return "", exc.message
+
+
+def _formulas_to_keep(filing: Filing) -> tuple[dict[tuple[str, str], str], list[str]]:
+    """The template's own formulas in the filing's sheets (its totals, its live checks) by (sheet, cell),
+    and the names of those sheets: any other formula there is the user's and is not copied live."""
+    from govxl.grid import a1
+
+    grid = grid_for(filing.edition)
+    keep: dict[tuple[str, str], str] = {}
+    for code, ok in filing.formulas_ok.items():
+        if ok:
+            ref = filing.ref(grid, code)
+            keep[(ref.sheet, ref.cell)] = grid.formula_at(code, ref.cell)
+    sheets = []
+    for sg in grid.sheets:
+        name = filing.sheet_names.get(sg.name, sg.name)
+        sheets.append(name)
+        for check in sg.checks:
+            keep.setdefault((name, a1(check.place.row, check.place.col)), grid.check_formula(check.equation))
+    return keep, sheets
+
+
+def _targets(
+    paths: Sequence[Path], filings: Sequence[Filing], output_dir: Path | None
+) -> list[tuple[Path, dict[tuple[str, str, str], str], str]]:
+    """Each file's correction workbook path — unique in the run, never another unit's correction workbook,
+    never a file that is not govxl's — with the explanations already written there (for the same unit) and
+    why it cannot be written, if so."""
+    from govxl.corrections import Existing, candidate_paths, inspect_target
+    from govxl.pool import pool_map
+
+    firsts = [next(candidate_paths(p, output_dir)) for p in paths]
+    seen = pool_map(inspect_target, [f for f in firsts if f.exists()])
+    known: dict[Path, Existing] = dict(zip([f for f in firsts if f.exists()], seen, strict=True))
+    taken: set[Path] = set()
+    out = []
+    for path, filing in zip(paths, filings, strict=True):
+        source = path.resolve()
+        choice, carried, trouble = None, {}, ""
+        for n, candidate in enumerate(candidate_paths(path, output_dir)):
+            key = candidate.resolve()
+            if key in taken or key == source:
+                continue
+            existing = known.get(candidate) or inspect_target(candidate)
+            if existing.kind == "none":
+                choice = candidate
+            elif existing.kind == "govxl":
+                if explanation_unit(existing.unit) != explanation_unit(filing.unit):
+                    continue  # another unit's correction workbook: its explanations are not this unit's
+                choice = candidate
+                carried = {(filing.unit, *k): v for k, v in existing.explanations.items()}
+            elif n == 0:
+                what = "不是 govxl 的校验结果文件" if existing.kind == "other" else "无法读取"
+                trouble = f"{candidate} 已存在且{what}，不会覆盖；请改名或用 --output-dir"
+                choice = candidate
+            else:
+                continue
+            break
+        assert choice is not None
+        taken.add(choice.resolve())
+        out.append((choice, carried, trouble))
+    return out
 
 
 def _with_previous(
@@ -251,13 +344,20 @@ def _num(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
-def _explain(filing: Filing, findings: list[Finding]) -> list[Finding]:
-    """Warnings the office explained in its 校验结果 sheet are kept, marked explained; errors cannot be."""
-    if not filing.explanations:
+def _explain(unit: str, explanations: dict[tuple[str, str, str], str], findings: list[Finding]) -> list[Finding]:
+    """Warnings the office explained (in the workbook's 校验结果 sheet, or in the correction workbook written
+    for the same unit before) are kept, marked explained; errors cannot be. Explanations are matched on
+    (unit, rule, sheet!cell): another unit's never apply."""
+    if not explanations:
         return findings
+    mine = {
+        (rule, where): note
+        for (who, rule, where), note in explanations.items()
+        if explanation_unit(who) == explanation_unit(unit)
+    }
     out = []
     for f in findings:
-        note = filing.explanations.get(f.key, "")
+        note = mine.get(f.key, "")
         if note and f.severity is Severity.WARNING:
             f = Finding(f.rule, f.severity, f.message, f.cells, f.expected, f.actual, f.source, note)
         out.append(f)

@@ -44,7 +44,8 @@ class Finding:
 
     @property
     def key(self) -> tuple[str, str]:
-        """What an office's explanation is matched on when a workbook is checked again."""
+        """What an office's explanation is matched on when a workbook is checked again, with the unit
+        (`explanation_unit`): (rule, sheet!cell)."""
         return (self.rule, str(self.anchor) if self.anchor else "")
 
     def compact(self) -> tuple[str, str, str]:
@@ -73,6 +74,13 @@ class Finding:
         return out
 
 
+def explanation_unit(unit: str) -> str:
+    """The 填报单位 as explanations are keyed by it: an explanation is carried only to the same unit."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", unit).split())
+
+
 @dataclass
 class FileReport:
     path: str
@@ -83,6 +91,7 @@ class FileReport:
     problem: str = ""  # why the file could not be read, or its output not written (exit 2)
     corrections: str = ""  # the correction workbook written for it
     workbook: str = ""  # the workbook extracted from it (govxl extract)
+    skipped: str = ""  # why it was not checked (a correction workbook among several inputs)
 
     @property
     def errors(self) -> int:
@@ -94,7 +103,7 @@ class FileReport:
 
     @property
     def valid(self) -> bool:
-        return not self.problem and self.errors == 0
+        return not self.problem and not self.skipped and self.errors == 0
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -113,4 +122,6 @@ class FileReport:
             out["corrections"] = self.corrections
         if self.workbook:
             out["workbook"] = self.workbook
+        if self.skipped:
+            out["skipped"] = self.skipped
         return out

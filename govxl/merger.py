@@ -9,18 +9,16 @@ from __future__ import annotations
 import glob
 import os
 import re
-import threading
 import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError, os_reason
-from govxl.files import decode_text, progress_of
+from govxl.files import decode_text
 from govxl.findings import Finding, Severity
 from govxl.reader import PROP_MERGED, Filing, load_bytes, read_filing
 from govxl.schema import stack
@@ -293,53 +291,10 @@ def read_entries(
 ) -> list[Entry]:
     """Read every file, in worker processes when there are many. `meanwhile` runs in a thread of this
     process while the workers read (this process would otherwise only wait)."""
-    jobs = jobs or os.cpu_count() or 1
-    texts = [str(p) for p in paths]
-    results: Iterable[tuple[Filing | None, str, float, list[tuple[str, int | None, str]]]]
-    if jobs <= 1 or len(paths) < 16:
-        if meanwhile:
-            meanwhile()
-        results = map(_read, texts)
-        return [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
-    helper = None
-    try:
-        results = pool.map(_read, texts, chunksize=chunk)
-        # the first submit has started every worker, so no fork happens while this thread runs
-        helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
-        if helper:
-            helper.start()
-        entries = [Entry(p, *r) for p, r in zip(paths, progress_of(results, len(paths), progress), strict=True)]
-    except BaseException:
-        # Ctrl-C (or anything else) while workers read: stop them now rather than wait for queued work, which
-        # can wait forever on a worker blocked writing to its result pipe
-        _tear_down(pool)
-        raise
-    pool.shutdown(wait=True)
-    if helper:
-        helper.join()
-    return entries
+    from govxl.pool import pool_map
 
-
-def _ignore_interrupts() -> None:
-    """Worker initialiser: Ctrl-C reaches the whole process group, and only the main process handles it."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _tear_down(pool: ProcessPoolExecutor) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        if proc.is_alive():
-            proc.terminate()
-    for proc in processes:
-        proc.join(5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join(5)
+    results = pool_map(_read, [str(p) for p in paths], jobs=jobs, progress=progress, meanwhile=meanwhile)
+    return [Entry(p, *r) for p, r in zip(paths, results, strict=True)]
 
 
 def _prepare_validation() -> None:

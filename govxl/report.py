@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from govxl.findings import FileReport, Severity
@@ -21,6 +22,19 @@ def short_sheet_names() -> dict[str, str]:
     return out
 
 
+# terminal escape sequences (CSI, OSC, other ESC sequences) and every other control character
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def safe(text: str) -> str:
+    """User text (file names, units, cells' contents, explanations) as it may reach a terminal: escape
+    sequences and control characters shown as �, never acted on. Tabs and newlines become spaces."""
+    return _ESCAPES.sub("�", text.replace("\t", " ").replace("\n", " "))
+
+
 def _pad(text: str, width: int) -> str:
     return text + " " * max(width - display_width(text), 0)
 
@@ -33,9 +47,13 @@ def render_text(reports: Sequence[FileReport]) -> str:
         if r.edition:
             who = "，".join(x for x in (r.unit, f"{r.year}年度" if r.year else "") if x)
             title += f"（{r.edition} 版{'，' + who if who else ''}）"
-        lines.append(f"== {title}")
+        lines.append(f"== {safe(title)}")
+        if r.skipped:
+            lines.append(f"   已跳过：{safe(r.skipped)}；如需校验，请单独给出此文件")
+            lines.append("")
+            continue
         if r.problem and not r.findings:
-            lines.append(f"   无法校验：{r.problem}")
+            lines.append(f"   无法校验：{safe(r.problem)}")
             lines.append("")
             continue
         if r.findings:
@@ -46,7 +64,10 @@ def render_text(reports: Sequence[FileReport]) -> str:
             if a and a.cell:
                 where += f"!{a.cell}"
             note = f"（已说明：{f.explanation}）" if f.explanation else ""
-            lines.append(f"   {_pad(f.severity.chinese, 6)}{_pad(where, 12)}{_pad(f.rule, 7)}{f.message}{note}")
+            where = safe(where)
+            lines.append(
+                f"   {_pad(f.severity.chinese, 6)}{_pad(where, 12)}{_pad(f.rule, 7)}{safe(f.message + note)}"
+            )
         infos = sum(f.severity is Severity.INFO for f in r.findings)
         explained = sum(bool(f.explanation) for f in r.findings)
         verdict = "通过" if r.valid else "未通过"
@@ -56,17 +77,21 @@ def render_text(reports: Sequence[FileReport]) -> str:
         summary += f"，{infos} 条提示"
         lines.append(summary)
         if r.corrections:
-            lines.append(f"   校验结果已写入：{r.corrections}")
+            lines.append(f"   校验结果已写入：{safe(r.corrections)}")
         if r.workbook:
-            lines.append(f"   抽取结果已写入：{r.workbook}")
+            lines.append(f"   抽取结果已写入：{safe(r.workbook)}")
         if r.problem:
-            lines.append(f"   出错：{r.problem}")
+            lines.append(f"   出错：{safe(r.problem)}")
         lines.append("")
     if len(reports) > 1:
         ok = sum(r.valid for r in reports)
-        bad = sum(not r.valid and not r.problem for r in reports)
+        bad = sum(not r.valid and not r.problem and not r.skipped for r in reports)
         broken = sum(bool(r.problem) for r in reports)
-        lines.append(f"共校验 {len(reports)} 个文件：{ok} 个通过，{bad} 个有错误，{broken} 个无法校验")
+        skipped = sum(bool(r.skipped) for r in reports)
+        line = f"共校验 {len(reports) - skipped} 个文件：{ok} 个通过，{bad} 个有错误，{broken} 个无法校验"
+        if skipped:
+            line += f"；跳过 {skipped} 个校验结果工作簿"
+        lines.append(line)
     return "\n".join(lines).rstrip() + "\n"
 
 

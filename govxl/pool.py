@@ -1,0 +1,75 @@
+"""Many files, one function each: in worker processes when there are enough to pay for starting them."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from govxl.files import progress_of
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_FOR_POOL = 16
+
+
+def pool_map(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int | None = None,
+    progress: bool = False,
+    label: str = "读取",
+    meanwhile: Callable[[], None] | None = None,
+) -> list[R]:
+    """[fn(x) for x in items], in order; in a process pool for MIN_FOR_POOL items or more. `fn` must be a
+    module-level function and never raise. `meanwhile` runs in a thread of this process while the workers
+    work (this process would otherwise only wait)."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(items) < MIN_FOR_POOL:
+        if meanwhile:
+            meanwhile()
+        return list(progress_of(map(fn, items), len(items), progress, label))
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    helper = None
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    try:
+        results = pool.map(fn, items, chunksize=chunk)
+        # the first submit has started every worker, so no fork happens while this thread runs
+        if meanwhile:
+            helper = threading.Thread(target=meanwhile, daemon=True)
+            helper.start()
+        out = list(progress_of(results, len(items), progress, label))
+    except BaseException:
+        # Ctrl-C (or anything else) while workers work: stop them now rather than wait for queued work, which
+        # can wait forever on a worker blocked writing to its result pipe
+        _tear_down(pool)
+        raise
+    pool.shutdown(wait=True)
+    if helper:
+        helper.join()
+    return out
+
+
+def _ignore_interrupts() -> None:
+    """Worker initialiser: Ctrl-C reaches the whole process group, and only the main process handles it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _tear_down(pool: Any) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
