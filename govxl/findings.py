@@ -83,6 +83,7 @@ class FileReport:
     problem: str = ""  # why the file could not be read, or its output not written (exit 2)
     corrections: str = ""  # the correction workbook written for it
     workbook: str = ""  # the workbook extracted from it (govxl extract)
+    unchecked: bool = False  # extracted without --check: only what extraction noticed, the numbers unjudged
 
     @property
     def errors(self) -> int:
@@ -113,4 +114,6 @@ class FileReport:
             out["corrections"] = self.corrections
         if self.workbook:
             out["workbook"] = self.workbook
+        if self.unchecked:
+            out["checked"] = False
         return out

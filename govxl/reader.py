@@ -91,6 +91,7 @@ class Filing:
     # none, which keeps a filing small when thousands are merged
     sheet_names: dict[str, str] = field(default_factory=dict)
     moved: dict[str, str] = field(default_factory=dict)
+    prose: str | None = None  # a published report's text (an extraction), for the prose rules
 
     def ref(self, grid: Grid, code: str) -> CellRef:
         """Where the cell of `code` is in this workbook."""
@@ -224,6 +225,10 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
             _read_cell(filing, grid, code, cells)
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
+    from govxl.published import PROP_EXTRACTED, as_published
+
+    if PROP_EXTRACTED in props:  # an extracted report: its typed totals are the published ones
+        as_published(filing, book, grid)
     return filing
 
 
