@@ -253,7 +253,8 @@ def extract(
     """从公布的年度报告（网页、文本、Word、PDF）抽取三张表，写成 govxl 工作簿。
 
     找不到的数字报告为缺失，不作推测；公布的总计与按分项计算的对照保留。
-    加 --check 时按全部规则校验，并逐句核对正文中的数字与表格（N1–N11）。
+    加 --check 时按全部规则校验，并逐句核对正文中的数字与表格（N1–N11）；不加时只列出抽取时的说明，不判断数字。
+    写出的工作簿就是公布的报告（总计照公布的填），再 govxl check 它，结果与 --check 相同。
     退出码：0 成功（加 --check 时：没有错误）；1 --check 发现错误；2 有报告无法读取。
     """
     from govxl.checker import filing_findings, sort_findings

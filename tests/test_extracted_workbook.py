@@ -112,6 +112,9 @@ def test_the_live_check_rows_show_where_the_published_report_breaks(tmp_path: Pa
 
     assert CHECK_BROKEN in results(wrong_out)
     assert set(results(right_out)) == {CHECK_OK}
+    # saved by a real spreadsheet, it is still the published report to govxl
+    for before, after in ((wrong, wrong_out), (right, right_out)):
+        assert seen(check_paths([after])[0].findings) == seen(check_paths([before])[0].findings)
 
 
 def test_extract_without_check_does_not_say_passed(tmp_path: Path) -> None:
