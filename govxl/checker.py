@@ -81,7 +81,7 @@ def check_paths(
     filings, problems = read_all(paths, edition, progress=progress and len(paths) > 1)
     skip = [len(paths) > 1 and f is not None and PROP_OF in f.properties for f in filings]
     readable = [f for f, s in zip(filings, skip, strict=True) if f is not None and not s]
-    found = iter(_with_previous(readable, table_findings(readable), previous))
+    found = iter(_with_previous(readable, table_findings(readable), previous, with_prose=True))
     order = [i for i, f in enumerate(filings) if f is not None and not skip[i]]
     targets = _targets([paths[i] for i in order], [filings[i] for i in order], output_dir)  # type: ignore[misc]
     reports: list[FileReport] = []
@@ -190,26 +190,52 @@ def _targets(
     return out
 
 
+def prose_findings(filing: Filing, last_year: Filing | None = None) -> list[Finding]:
+    """The prose rules (N1–N11) on a published report's text, when the filing is one (an extraction, or the
+    workbook extracted from it); `last_year` gives N6 its base."""
+    if filing.prose is None:
+        return []
+    from govxl.extract.prose import check_prose, new_applications
+
+    return check_prose(filing, filing.prose, new_applications(last_year) if last_year else None)
+
+
+def filing_findings(filing: Filing, last_year: Filing | None = None) -> list[Finding]:
+    """The findings of one filing, in order: what reading it showed, the table rules, the prose rules. The
+    same for a published report (`extract --check`) as for the workbook extracted from it (`check`)."""
+    return sort_findings(filing, filing.findings + table_findings([filing])[0] + prose_findings(filing, last_year))
+
+
 def _with_previous(
-    filings: list[Filing], found: list[list[Finding]], previous: Sequence[Path]
+    filings: list[Filing], found: list[list[Finding]], previous: Sequence[Path], with_prose: bool = False
 ) -> list[list[Finding]]:
     """Add the cross-year findings: one file and one previous file are a pair; otherwise files are paired
-    with previous ones by 填报单位."""
-    if not previous:
+    with previous ones by 填报单位. With `with_prose`, a published report's prose findings come first (N6
+    among them when its last year is known)."""
+    pairs: list[tuple[int, Filing]] = []
+    if previous:
+        from govxl.merger import unit_key
+
+        last, problems = read_all(previous)
+        for problem in problems:
+            if problem:
+                raise GovxlError(f"上年报表无法读取：{problem}")
+        last_filings = [f for f in last if f is not None]
+        if len(filings) == 1 and len(last_filings) == 1:
+            pairs = [(0, last_filings[0])]
+        else:
+            by_unit = {unit_key(f.unit): f for f in last_filings if f.unit}
+            pairs = [(i, by_unit[unit_key(f.unit)]) for i, f in enumerate(filings) if unit_key(f.unit) in by_unit]
+    if with_prose:
+        last_of = dict(pairs)
+        found = [
+            f + prose_findings(filing, last_of.get(i))
+            for i, (filing, f) in enumerate(zip(filings, found, strict=True))
+        ]
+    if not pairs:
         return found
     from govxl.crossyear import compare_years
-    from govxl.merger import unit_key
 
-    last, problems = read_all(previous)
-    for problem in problems:
-        if problem:
-            raise GovxlError(f"上年报表无法读取：{problem}")
-    last_filings = [f for f in last if f is not None]
-    if len(filings) == 1 and len(last_filings) == 1:
-        pairs = [(0, last_filings[0])]
-    else:
-        by_unit = {unit_key(f.unit): f for f in last_filings if f.unit}
-        pairs = [(i, by_unit[unit_key(f.unit)]) for i, f in enumerate(filings) if unit_key(f.unit) in by_unit]
     for (i, _), extra in zip(pairs, compare_years([(filings[i], p) for i, p in pairs]), strict=True):
         found[i] = found[i] + extra
     return found

@@ -257,13 +257,13 @@ def extract(
     """从公布的年度报告（网页、文本、Word、PDF）抽取三张表，写成 govxl 工作簿。
 
     找不到的数字报告为缺失，不作推测；公布的总计与按分项计算的对照保留。
-    加 --check 时按全部规则校验，并逐句核对正文中的数字与表格（N1–N11）。
+    加 --check 时按全部规则校验，并逐句核对正文中的数字与表格（N1–N11）；不加时只列出抽取时的说明，不判断数字。
+    写出的工作簿就是公布的报告（总计照公布的填），再 govxl check 它，结果与 --check 相同。
     退出码：0 成功（加 --check 时：没有错误）；1 --check 发现错误；2 有报告无法读取。
     """
-    from govxl.checker import sort_findings, table_findings
+    from govxl.checker import filing_findings, sort_findings
     from govxl.extract import extract as run_extract
     from govxl.extract import filing_of, write_extraction
-    from govxl.extract.prose import check_prose, new_applications
     from govxl.findings import FileReport
     from govxl.report import render_json, render_text
 
@@ -271,10 +271,10 @@ def extract(
         raise GovxlError("抽取多份报告时请用 --output-dir，而不是 -o")
     if output_dir is not None and not output_dir.is_dir():
         raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
-    last_new = None
+    last_year = None
     if previous is not None:
         try:
-            last_new = new_applications(filing_of(previous))
+            last_year = filing_of(previous)
         except GovxlError as exc:
             raise GovxlError(f"上年报表无法读取：{exc.message}") from None
     results: list[FileReport] = []
@@ -288,12 +288,11 @@ def extract(
         except GovxlError as exc:
             results.append(FileReport(str(path), problem=exc.message))
             continue
-        findings = x.findings
-        if run_check:
-            text = "\n".join(body for _, body in x.prose)
-            findings = findings + table_findings([x.filing])[0] + check_prose(x.filing, text, last_new)
-        ordered = sort_findings(x.filing, findings)
-        results.append(FileReport(str(path), x.edition, x.unit, x.year, ordered, workbook=str(target)))
+        # with --check, the same findings `govxl check` gives for the workbook just written
+        ordered = filing_findings(x.filing, last_year) if run_check else sort_findings(x.filing, x.findings)
+        report = FileReport(str(path), x.edition, x.unit, x.year, ordered, workbook=str(target))
+        report.unchecked = not run_check
+        results.append(report)
     click.echo(render_json(results) if fmt == "json" else render_text(results), nl=fmt == "json")
     if any(r.problem for r in results):
         ctx.exit(EXIT_UNUSABLE)

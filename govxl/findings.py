@@ -92,6 +92,7 @@ class FileReport:
     corrections: str = ""  # the correction workbook written for it
     workbook: str = ""  # the workbook extracted from it (govxl extract)
     skipped: str = ""  # why it was not checked (a correction workbook among several inputs)
+    unchecked: bool = False  # extracted without --check: only what extraction noticed, the numbers unjudged
 
     @property
     def errors(self) -> int:
@@ -124,4 +125,6 @@ class FileReport:
             out["workbook"] = self.workbook
         if self.skipped:
             out["skipped"] = self.skipped
+        if self.unchecked:
+            out["checked"] = False
         return out

@@ -23,6 +23,7 @@ from govxl.findings import Finding, Severity
 from govxl.reader import PROP_MERGED, Filing, load_bytes, read_filing
 from govxl.schema import stack
 from govxl.spec import Edition, edition_for_year, load_edition
+from govxl.values import show
 
 INCLUDED = "已汇总"
 INVALID = "未汇总（有错误）"
@@ -534,7 +535,7 @@ def merge(
     progress: bool = False,
     previous: Sequence[str | Path] = (),
 ) -> MergeResult:
-    from govxl.checker import validate_filings
+    from govxl.checker import prose_findings, validate_filings
     from govxl.files import write_atomically
     from govxl.workbook import render
 
@@ -556,7 +557,7 @@ def merge(
     found, frames = validate_filings([e.filing for e in readable if e.filing])
     for e, extra in zip(readable, found, strict=True):
         assert e.filing is not None
-        e.findings = e.filing.findings + extra
+        e.findings = e.filing.findings + extra + prose_findings(e.filing)  # an extracted report's prose too
     target_year = _choose_year(entries, year)
     if target_year:
         edition = edition_for_year(target_year)
@@ -718,8 +719,8 @@ def _provenance(
     sources = DataSheet(
         SOURCES_SHEET,
         [fixed + labels, [""] * len(fixed) + numeric],
-        ([*_identity(e), e.status, e.errors, e.warnings, *rows.get(e)] for e in entries),
-        len(entries),
+        _source_rows(entries, rows, numeric),
+        len(entries) + sum(_published(e) for e in entries),
         [24, 8, 40, 18, 6, 12, 6, 6],
     )
 
@@ -731,12 +732,13 @@ def _provenance(
                 a = f.anchor
                 where = f"{a.sheet}!{a.cell}" if a and a.cell else (a.sheet if a else "")
                 yield [e.unit, str(e.path), f.severity.chinese, f.rule, where, f.message]
+            yield from _replaced_totals(ed, e)
 
     problem_sheet = DataSheet(
         PROBLEMS_SHEET,
         [["填报单位", "文件", "严重程度", "规则", "位置", "问题"]],
         problem_rows(),
-        len(problems) + sum(len(e.findings) for e in entries),
+        len(problems) + sum(len(e.findings) + len(list(_replaced_totals(ed, e))) for e in entries),
         [24, 40, 8, 7, 30, 80],
     )
     status_rows: list[list[Any]] = [
@@ -762,6 +764,67 @@ def _provenance(
         [30, 8, 18, 40],
     )
     return [status, sources, problem_sheet, unit_sheet]
+
+
+PUBLISHED_ROW = "其中公布的数（上一行的总计按分项计算）"
+
+
+def _published(e: Entry) -> bool:
+    """An extracted report (govxl extract): its totals as published are not the ones summed."""
+    from govxl.published import PROP_EXTRACTED
+
+    return e.filing is not None and PROP_EXTRACTED in e.filing.properties
+
+
+def _source_rows(entries: list[Entry], rows: _UnitValues, numeric: list[str]) -> Iterable[list[Any]]:
+    """One row a unit (its inputs and the totals computed from them); after an extracted report's row, the
+    totals it published, so the sheet says which numbers were published and which computed."""
+    for e in entries:
+        if not (_published(e) and e.filing):
+            yield [*_identity(e), e.status, e.errors, e.warnings, *rows.get(e)]
+            continue
+        computed = _computed(e.filing)
+        yield [*_identity(e), e.status, e.errors, e.warnings, *(computed.get(c) for c in numeric)]
+        typed = e.filing.typed_totals
+        shown = [_clean(typed[c]) if c in typed and typed[c] == typed[c] else None for c in numeric]
+        yield [*_identity(e), PUBLISHED_ROW, None, None, *shown]
+
+
+def _computed(filing: Filing) -> dict[str, float]:
+    """A unit's inputs and the totals computed from them: what a merge sums (not a published total)."""
+    from govxl.spec import compute_totals
+
+    numbers = {c: v for c, v in filing.inputs.items() if v == v}
+    return {**numbers, **compute_totals(load_edition(filing.edition), numbers)}
+
+
+def _replaced_totals(ed: Edition, e: Entry) -> Iterable[list[Any]]:
+    """For an extracted report summed although a published total contradicts its parts (--include-invalid):
+    that the sum of the parts was used instead."""
+    if e.status != INCLUDED or not _published(e) or not e.filing:
+        return
+    from govxl.grid import grid_for
+
+    grid = grid_for(ed.edition)
+    computed = _computed(e.filing)
+    for code, published in e.filing.typed_totals.items():
+        parts = computed.get(code)
+        if parts is None or published != published or parts != parts or abs(parts - published) < 1e-9:
+            continue
+        ref = e.filing.ref(grid, code)
+        if _lacks_parts(ed, e.filing, code):
+            said = f"公布的总计为 {show(published)}，报告中有分项未找到，已有分项之和为 {show(parts)}"
+        else:
+            said = f"公布的总计为 {show(published)}，与分项之和 {show(parts)} 不符"
+        said += f"：汇总时用分项之和 {show(parts)}，未用公布的总计"
+        yield [e.unit, str(e.path), "提示", "公布", f"{ref.sheet}!{ref.cell}", said]
+
+
+def _lacks_parts(ed: Edition, filing: Filing, code: str) -> bool:
+    cell = ed.cells[code]
+    if cell.kind != "total":
+        return filing.inputs[code] != filing.inputs[code]
+    return any(_lacks_parts(ed, filing, p) for p in cell.parts)
 
 
 def _identity(e: Entry) -> list[Any]:

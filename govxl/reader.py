@@ -101,6 +101,7 @@ class Filing:
     # none, which keeps a filing small when thousands are merged
     sheet_names: dict[str, str] = field(default_factory=dict)
     moved: dict[str, str] = field(default_factory=dict)
+    prose: str | None = None  # a published report's text (an extraction), for the prose rules
 
     def ref(self, grid: Grid, code: str) -> CellRef:
         """Where the cell of `code` is in this workbook."""
@@ -267,6 +268,10 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
     filing.findings[:] = group_blanks(filing.findings, grid, lambda code: filing.ref(grid, code))
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
+    from govxl.published import PROP_EXTRACTED, as_published
+
+    if PROP_EXTRACTED in props:  # an extracted report: its typed totals are the published ones
+        as_published(filing, book, grid)
     return filing
 
 

@@ -70,11 +70,16 @@ def render_text(reports: Sequence[FileReport]) -> str:
             )
         infos = sum(f.severity is Severity.INFO for f in r.findings)
         explained = sum(bool(f.explanation) for f in r.findings)
-        verdict = "通过" if r.valid else "未通过"
-        summary = f"   {verdict}：{r.errors} 个错误（强制），{r.warnings} 个待核实"
-        if explained:
-            summary += f"（另有 {explained} 个已说明）"
-        summary += f"，{infos} 条提示"
+        if r.unchecked:  # what extraction noticed is no verdict on the numbers
+            target = r.workbook or r.path
+            summary = f"   未校验：抽取时有 {len(r.findings)} 条说明，数字是否相符未核对；"
+            summary += f"请加 --check 重新抽取，或运行 govxl check {target}"
+        else:
+            verdict = "通过" if r.valid else "未通过"
+            summary = f"   {verdict}：{r.errors} 个错误（强制），{r.warnings} 个待核实"
+            if explained:
+                summary += f"（另有 {explained} 个已说明）"
+            summary += f"，{infos} 条提示"
         lines.append(summary)
         if r.corrections:
             lines.append(f"   校验结果已写入：{safe(r.corrections)}")
@@ -83,7 +88,10 @@ def render_text(reports: Sequence[FileReport]) -> str:
         if r.problem:
             lines.append(f"   出错：{safe(r.problem)}")
         lines.append("")
-    if len(reports) > 1:
+    if len(reports) > 1 and any(r.unchecked for r in reports):
+        done = sum(not r.problem for r in reports)
+        lines.append(f"共 {len(reports)} 份报告：{done} 份已抽取（未校验），{len(reports) - done} 份无法读取")
+    elif len(reports) > 1:
         ok = sum(r.valid for r in reports)
         bad = sum(not r.valid and not r.problem and not r.skipped for r in reports)
         broken = sum(bool(r.problem) for r in reports)

@@ -96,6 +96,7 @@ class DataSheet:
     rows: Iterable[Sequence[Any]]  # may be a generator: rows are streamed into the file, never all held
     count: int  # how many rows `rows` yields (the filter range is written before them)
     widths: Sequence[float] = ()
+    hidden: bool = False  # a record for programs (an extraction's findings), not for people
 
 
 class _Writer:
@@ -106,6 +107,7 @@ class _Writer:
         hints: Mapping[str, str] | None = None,
         properties: Mapping[str, str] | None = None,
         extra: Sequence[DataSheet] = (),
+        published: Mapping[str, Any] | None = None,
     ) -> None:
         self.grid = grid
         self.edition = grid.edition
@@ -115,7 +117,11 @@ class _Writer:
         self.extra = extra
         self.injected: dict[str, tuple[Iterable[Sequence[Any]], int]] = {}
         self.numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        self.published = published or {}
         self.totals = compute_totals(self.edition, self.numbers)
+        # the live check rows see the published totals, so their cached results must too
+        for code, v in self.published.items():
+            self.totals[code] = v if _is_number(v) else 0
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(
             self.buffer,
@@ -185,6 +191,8 @@ class _Writer:
         width = max((len(h) for h in data.header), default=1)
         ws.freeze_panes(first, 0)
         ws.autofilter(first - 1, 0, first - 1 + data.count, width - 1)
+        if data.hidden:
+            ws.hide()
         self.injected[f"xl/worksheets/sheet{len(self.book.worksheets())}.xml"] = (data.rows, first)
 
     def _sum(self, codes: tuple[str, ...]) -> float:
@@ -219,16 +227,18 @@ class _Writer:
                 fmt = self.fmt["input_text" if cell.value in ("text", "choice") else "input"]
             if place.last_col != place.col:
                 ws.merge_range(place.row, place.col, place.row, place.last_col, "", fmt)
-            if cell.kind == "total":
+            if cell.kind == "total" and code not in self.published:
                 ws.write_formula(place.row, place.col, self.grid.formula(code), fmt, _num(self.totals[code]))
                 continue
-            value = self.values.get(code)
+            value = self.published[code] if cell.kind == "total" else self.values.get(code)
             if value is None or value == "":
                 ws.write_blank(place.row, place.col, None, fmt)
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 ws.write_number(place.row, place.col, value, fmt)
             else:
                 ws.write_string(place.row, place.col, str(value), fmt)
+            if cell.kind == "total":
+                continue
             by_rule.setdefault((cell.value, cell.unit, code if code in fields else ""), []).append(place)
         # one validation per kind of input: a short sqref list instead of one rule per cell
         for (kind, unit, field_code), places in sorted(by_rule.items()):
@@ -331,6 +341,10 @@ def _inject(data: bytes, streams: Mapping[str, tuple[Iterable[Sequence[Any]], in
     return out.getvalue()
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
 def _num(value: float) -> float:
     return int(value) if float(value).is_integer() else value
 
@@ -342,11 +356,13 @@ def render(
     hints: Mapping[str, str] | None = None,
     properties: Mapping[str, str] | None = None,
     extra: Sequence[DataSheet] = (),
+    published: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The workbook as bytes: blank when `values` is None, else filled with the given cell values by code.
     `hints` replace the grey hints beside cover entries, `properties` add custom document properties and
-    `extra` appends plain data sheets (a consolidation's provenance)."""
-    return _Writer(grid_for(edition), values or {}, hints, properties, extra).write()
+    `extra` appends plain data sheets (a consolidation's provenance). `published` puts a value (a number,
+    text, or None for a blank) in place of a total's formula: an extracted report's totals as printed."""
+    return _Writer(grid_for(edition), values or {}, hints, properties, extra, published).write()
 
 
 def write_template(

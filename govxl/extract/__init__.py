@@ -40,6 +40,9 @@ class Extraction:
     published_totals: dict[str, float]
     prose: list[tuple[str, str]] = field(default_factory=list)  # (heading, text) of sections 一, 五, 六
     found: int = 0  # number cells read
+    # what the workbook shows where a number alone cannot: a published total's cell (a number, the text
+    # printed, or None for a blank) and the text of an input that is not a number ("-")
+    shown: dict[str, Any] = field(default_factory=dict)
 
 
 def read_document(path: Path) -> str:
@@ -121,9 +124,10 @@ def extract(path: Path, edition: str | None = None) -> Extraction:
             reads[table.code] = read_table(ed, table, everything)
         else:
             reads[table.code] = _absent(ed, table.code)
-    filing, findings, published, found = _filing(path, ed, reads, year, _unit(head))
+    filing, findings, published, found, shown = _filing(path, ed, reads, year, _unit(head))
     prose = [(s.heading, s.text.strip()) for s in sections if s.number in "一五六"]
-    return Extraction(path, ed.edition, year, filing.unit, filing, findings, published, prose, found)
+    filing.prose = "\n".join(body for _, body in prose)
+    return Extraction(path, ed.edition, year, filing.unit, filing, findings, published, prose, found, shown)
 
 
 def _absent(ed: Edition, table: str) -> TableRead:
@@ -171,7 +175,7 @@ def _edition(by_number: dict[str, Section], year: int | None) -> str:
 
 def _filing(
     path: Path, ed: Edition, reads: dict[str, TableRead], year: int | None, unit: str
-) -> tuple[Filing, list[Finding], dict[str, float], int]:
+) -> tuple[Filing, list[Finding], dict[str, float], int, dict[str, Any]]:
     grid = grid_for(ed.edition)
 
     def ref(code: str) -> CellRef:
@@ -179,6 +183,7 @@ def _filing(
 
     inputs = CellValues(ed.input_codes)
     typed: dict[str, float] = {}
+    shown: dict[str, Any] = {}
     findings: list[Finding] = []
     found = 0
     for read in reads.values():
@@ -192,6 +197,12 @@ def _filing(
                 typed[code] = number
             else:
                 inputs[code] = number
+            if parsed.status == "blank":
+                shown[code] = None
+            elif math.isnan(number):
+                shown[code] = parsed.raw
+            elif cell.kind == "total":
+                shown[code] = int(number) if number.is_integer() else number
         for code, official, published in read.labels:
             findings.append(finding("E2", (ref(code),), expected=official, actual=published))
         for code, note in read.notes:
@@ -220,7 +231,7 @@ def _filing(
         cached=CellValues(ed.total_codes),
         findings=findings,
     )
-    return filing, findings, typed, found
+    return filing, findings, typed, found, shown
 
 
 def filing_of(path: Path) -> Filing:
@@ -235,14 +246,17 @@ def filing_of(path: Path) -> Filing:
 def workbook_values(x: Extraction) -> dict[str, Any]:
     values: dict[str, Any] = {"unit": x.unit or None, "year": x.year}
     for code, value in x.filing.inputs.items():
-        values[code] = None if math.isnan(value) else value
+        values[code] = x.shown.get(code) if math.isnan(value) else value
     return values
 
 
 def write_extraction(x: Extraction, out: Path, overwrite: bool = False) -> None:
-    """The extracted report as a govxl workbook: the official tables with the published inputs, then the
-    totals as published beside the recomputed ones, the prose, and what extraction noticed."""
+    """The extracted report as a govxl workbook that is the published report: the official tables with the
+    published numbers, totals included (a blank stays blank, a wrong total stays wrong, and the template's
+    live 校验 rows show it); then the published totals beside the recomputed ones, the prose, what extraction
+    noticed, and (hidden) that record in the form `govxl check` reads back."""
     from govxl.files import write_atomically
+    from govxl.published import PROP_EXTRACTED, PROSE_SHEET, RECORD_HEADER, RECORD_SHEET, record_row
     from govxl.spec import compute_totals
     from govxl.workbook import DataSheet, render
 
@@ -269,8 +283,19 @@ def write_extraction(x: Extraction, out: Path, overwrite: bool = False) -> None:
             len(totals),
             [24, 8, 60, 12, 12],
         ),
-        DataSheet("报告正文", [["章节", "内容"]], [list(p) for p in x.prose], len(x.prose), [30, 120]),
+        DataSheet(PROSE_SHEET, [["章节", "内容"]], [list(p) for p in x.prose], len(x.prose), [30, 120]),
         DataSheet("抽取说明", [["级别", "规则", "位置", "说明"]], notes, len(notes), [8, 6, 36, 100]),
+        DataSheet(
+            RECORD_SHEET, [RECORD_HEADER], [record_row(f) for f in x.findings], len(x.findings), hidden=True
+        ),
     ]
-    data = render(x.edition, workbook_values(x), hints={"unit": f"抽取自：{x.path.name}"}, extra=extra)
+    published = {c: x.shown.get(c) for c in x.published_totals}
+    data = render(
+        x.edition,
+        workbook_values(x),
+        hints={"unit": f"抽取自：{x.path.name}"},
+        properties={PROP_EXTRACTED: x.path.name},
+        extra=extra,
+        published=published,
+    )
     write_atomically(out, data, overwrite=overwrite)
