@@ -78,12 +78,12 @@ def read_document(path: Path) -> str:
 def _pdf(path: Path, data: bytes) -> str:
     if not data.startswith(b"%PDF"):
         raise GovxlError(f"{path}：不是 PDF 文件")
-    from govxl.extract.pdf import pdf_to_text
+    from govxl.extract.pdf import pdf_problem, pdf_to_text
 
     try:
         text = pdf_to_text(path)
     except Exception as exc:
-        raise GovxlError(f"{path}：PDF 文件已损坏或无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：PDF 文件已损坏或无法读取（{pdf_problem(exc)}）") from None
     if not text.strip():
         raise GovxlError(f"{path}：PDF 中没有文字（可能是扫描件），无法抽取")
     return text
@@ -92,12 +92,12 @@ def _pdf(path: Path, data: bytes) -> str:
 def _docx(path: Path, data: bytes) -> str:
     if not data.startswith(b"PK"):
         raise GovxlError(f"{path}：不是 Word（.docx）文件")
-    from govxl.extract.docx import docx_to_text
+    from govxl.extract.docx import docx_problem, docx_to_text
 
     try:
         return docx_to_text(path)
     except Exception as exc:
-        raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{type(exc).__name__}）") from None
+        raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{docx_problem(exc)}）") from None
 
 
 def extract(path: Path, edition: str | None = None) -> Extraction:

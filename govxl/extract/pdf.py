@@ -134,3 +134,21 @@ def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool
     cx = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
     cy = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
     return bool(x0 <= cx <= x1 and top <= cy <= bottom)
+
+
+def pdf_problem(exc: BaseException) -> str:
+    """What went wrong reading a PDF, in words for the user (never an exception's class name)."""
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:  # pdfplumber wraps pdfminer's error
+        seen.append(exc)
+        exc = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__  # type: ignore[assignment]
+    names = {type(e).__name__ for e in seen}
+    if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
+        return "文件已加密，需要密码才能打开"
+    if names & {"PSEOF"}:
+        return "文件不完整，在结尾之前就断了"
+    if names & {"PDFSyntaxError", "PSSyntaxError", "PDFNoValidXRef", "PDFTypeError", "PDFValueError"}:
+        return "文件结构已损坏"
+    if names & {"MemoryError", "RecursionError"}:
+        return "文件结构过于复杂，无法读取"
+    return "无法解析文件内容"
