@@ -31,3 +31,19 @@ def docx_to_text(path: Path) -> str:
                 if any(cells):
                     lines.append(" | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def docx_problem(exc: BaseException) -> str:
+    """What went wrong reading a .docx, in words for the user (never an exception's class name)."""
+    import zipfile
+
+    name = type(exc).__name__
+    if isinstance(exc, zipfile.BadZipFile) or name == "PackageNotFoundError":
+        return "不是完整的 .docx 压缩包，文件不完整或已损坏"
+    if isinstance(exc, KeyError):
+        return "缺少 Word 文档必需的部件"
+    if name in ("XMLSyntaxError", "XmlError", "ParseError") or isinstance(exc, SyntaxError):
+        return "文档内容（XML）已损坏"
+    if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
+        return "文件已加密，需要密码才能打开"
+    return "无法解析文件内容"

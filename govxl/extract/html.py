@@ -1,5 +1,9 @@
 """HTML -> the text layout the cell reader understands: each table row a line of cells between pipes, every
-other block of text a line of its own. Scripts, styles and comments are dropped."""
+other block of text a line of its own. Scripts, styles and comments are dropped.
+
+The page is parsed by libxml2 (lxml, which python-docx brings) feeding the same events the standard library's
+parser would: html.parser is pure Python, about 3 s per MB of table, so a page near the size limit took minutes.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ _BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section"
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.pending: list[str] = []  # a run of text between two tags, which lxml gives in pieces
         self.lines: list[str] = []
         self.line: list[str] = []
         self.row: list[str] | None = None
@@ -60,9 +65,43 @@ class _Text(HTMLParser):
         self.line = []
 
 
+class _Events:
+    """lxml's parser target: its events, each run of text whole, to a _Text."""
+
+    def __init__(self, text: _Text) -> None:
+        self.text = text
+
+    def _run(self) -> None:
+        if self.text.pending:
+            self.text.handle_data("".join(self.text.pending))
+            self.text.pending = []
+
+    def start(self, tag: str, attrib: object) -> None:
+        self._run()
+        self.text.handle_starttag(tag.lower(), [])  # no attribute matters here
+
+    def end(self, tag: str) -> None:
+        self._run()
+        self.text.handle_endtag(tag.lower())
+
+    def data(self, data: str) -> None:
+        self.text.pending.append(data)
+
+    def close(self) -> None:
+        self._run()
+
+
 def html_to_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    parser._flush()
-    return "\n".join(parser.lines)
+    """The page's text; time linear in its size."""
+    text = _Text()
+    try:
+        from lxml import etree  # type: ignore[import-untyped]
+
+        parser = etree.HTMLParser(target=_Events(text), huge_tree=True, remove_comments=True, no_network=True)
+        parser.feed(html)
+        parser.close()
+    except ImportError:  # pragma: no cover - lxml comes with python-docx
+        text.feed(html)
+        text.close()
+    text._flush()
+    return "\n".join(text.lines)

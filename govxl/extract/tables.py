@@ -8,6 +8,7 @@ cells after it, up to the next label or the row's end, are its values. Published
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 
 from govxl.extract.cells import ROW, norm
@@ -26,34 +27,57 @@ class TableRead:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (code, what was assumed)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_value(cell: str) -> bool:
+    if cell.isascii() and cell.strip().isdigit():  # most of a table: a count, read without parse_number
+        return True
     return cell == "" or cell.strip() in _NOT_A_NUMBER or parse_number(cell, "signed").status != "bad"
 
 
-def _matches(cell: str, label: str) -> float:
-    a, b = norm(cell), norm(label)
-    if not a:
-        return 0.0
-    if a == b:
-        return 1.0
-    if a.startswith(b) or (b.startswith(a) and len(a) >= len(b) * 0.6):
-        return 0.95
-    return difflib.SequenceMatcher(None, a, b).ratio()
+_norm = functools.lru_cache(maxsize=1 << 16)(norm)  # a big page repeats its cells; each is normalised once
+
+
+class _Label:
+    """One official label, normalised once, scored against many cells: a bound on the similarity from the
+    lengths (and then from the characters shared) rejects most cells before difflib compares them, and difflib
+    indexes the label once, not once a cell. A page of megabytes of cells is read in time linear in its size."""
+
+    def __init__(self, label: str) -> None:
+        self.norm = _norm(label)
+        self.chars = frozenset(self.norm)
+        self.matcher = difflib.SequenceMatcher(None, "", self.norm)
+
+    def score(self, cell: str) -> float:
+        a, b = _norm(cell), self.norm
+        if not a:
+            return 0.0
+        if a == b:
+            return 1.0
+        if a.startswith(b) or (b.startswith(a) and len(a) >= len(b) * 0.6):
+            return 0.95
+        total = len(a) + len(b)
+        if 2 * min(len(a), len(b)) < SIMILAR * total:  # ratio() can be no more than this
+            return 0.0
+        if 2 * sum(ch in self.chars for ch in a) < SIMILAR * total:  # nor more than the characters shared
+            return 0.0
+        self.matcher.set_seq1(a)
+        return self.matcher.ratio()
 
 
 def _find(cells: list[str], start: int, label: str) -> tuple[int, int, str]:
     """(index of the label's last cell, index after it, the label as published), or (-1, start, "")."""
     best = (-1, start, "", 0.0)
+    official = _Label(label)
     for i in range(start, len(cells)):
         cell = cells[i]
         if cell == ROW or is_value(cell):
             continue
-        score = _matches(cell, label)
+        score = official.score(cell)
         joined = cell
         j = i
         # a label broken over two cells ("本年新" + "制作数量")
         if score < SIMILAR and i + 1 < len(cells) and cells[i + 1] != ROW and not is_value(cells[i + 1]):
-            both = _matches(cell + cells[i + 1], label)
+            both = official.score(cell + cells[i + 1])
             if both > score:
                 score, joined, j = both, cell + cells[i + 1], i + 1
         if score >= SIMILAR and score > best[3]:
