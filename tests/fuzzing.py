@@ -6,6 +6,7 @@ made in memory and written to a folder, so one `govxl` call can take a whole bat
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import random
@@ -241,10 +242,8 @@ def mutate_cells_openpyxl(data: bytes, rng: random.Random) -> bytes:
             value = _cell_value(rng)
             if isinstance(value, str):
                 value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "?", value)  # openpyxl refuses these
-            try:
+            with contextlib.suppress(AttributeError, ValueError):  # a merged cell is read-only in openpyxl
                 ws.cell(row, col).value = value
-            except (AttributeError, ValueError):  # a merged cell is read-only in openpyxl
-                pass
         elif op < 0.7:
             ws.delete_rows(rng.randint(1, max(ws.max_row, 1)), rng.randint(1, 3))
         elif op < 0.8:
