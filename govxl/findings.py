@@ -114,6 +114,6 @@ class FileReport:
             out["corrections"] = self.corrections
         if self.workbook:
             out["workbook"] = self.workbook
-        if self.unchecked:
-            out["checked"] = False
+        if self.unchecked:  # no verdict on numbers nobody judged
+            out["checked"], out["valid"] = False, None
         return out
