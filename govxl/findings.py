@@ -125,6 +125,6 @@ class FileReport:
             out["workbook"] = self.workbook
         if self.skipped:
             out["skipped"] = self.skipped
-        if self.unchecked:
-            out["checked"] = False
+        if self.unchecked:  # no verdict on numbers nobody judged
+            out["checked"], out["valid"] = False, None
         return out
