@@ -36,12 +36,13 @@ def pdf_to_text(path: Path) -> str:
             tables = page.find_tables()
             boxes = [t.bbox for t in tables]
             hung: set[tuple[float, float]] = set()
+            marks = [ch for ch in page.chars if ch["text"] in _HUNG]  # the only chars that can hang
             for table in tables:
                 rows = []
                 for cells_of_row, row in zip(table.extract(), table.rows, strict=False):
                     cells = [_clean(c) for c in cells_of_row if c is not None]
                     if cells:
-                        cells[-1] += _hanging(page.chars, table.bbox, row.bbox, hung)
+                        cells[-1] += _hanging(marks, table.bbox, row.bbox, hung)
                     if any(cells):
                         rows.append(" | ".join(cells) + " |")
                 items.append((table.bbox[1], rows))
@@ -102,13 +103,12 @@ def _hanging(
     hung: set[tuple[float, float]],
 ) -> str:
     """Punctuation hung past a table's right edge on a row's line ("……12 月 31 日" + "。"): it ends that row's
-    text, not a line of its own. Each char taken is noted in `hung`."""
+    text, not a line of its own. `chars`: the page's punctuation marks; each one taken is noted in `hung`."""
     out = []
     for ch in chars:
         cy = (ch["top"] + ch["bottom"]) / 2
         if (
-            ch["text"] in _HUNG
-            and row[1] <= cy <= row[3]
+            row[1] <= cy <= row[3]
             and table[2] - 2 * (ch["x1"] - ch["x0"]) <= ch["x0"] <= table[2] + 1
             and (ch["x0"] + ch["x1"]) / 2 > table[2]
         ):
