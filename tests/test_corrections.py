@@ -341,3 +341,18 @@ def test_highlights_comments_links_and_libreoffice(tmp_path: Path, recalc: Recal
     (converted,) = recalc([Path(again.corrections)], tmp_path / "lo")
     lo = openpyxl.load_workbook(converted)
     assert lo.sheetnames[0] == "校验结果" and lo[T3]["D5"].comment is not None
+
+
+def test_explanations_of_a_correction_workbook_belong_to_its_unit(tmp_path: Path) -> None:
+    source = write(tmp_path / "unit.xlsx", {**clean_values(), "t4_after_other": None, "unit": "甲单位"})
+    corrections = Path(only(check_paths([source], corrections=True)).corrections)
+    explain(corrections, "B1", "M5", "甲单位的说明")
+    assert [f.explanation for f in only(check_paths([corrections])).findings if f.rule == "B1"] == ["甲单位的说明"]
+
+    def other_unit(wb: openpyxl.Workbook) -> None:
+        wb["封面"]["B3"] = "乙单位"
+
+    edit(corrections, other_unit)  # the sheets now hold 乙单位's report under 甲单位's explanations
+    again = only(check_paths([corrections]))
+    assert again.unit == "乙单位" and again.warnings == 1
+    assert all(not f.explanation for f in again.findings)
