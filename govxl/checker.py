@@ -76,14 +76,14 @@ def check_paths(
     `output_dir`); with `previous`, also check each against its unit's workbook of the year before. A file
     that cannot be read gets a report with `problem` set; the others go on. Among several inputs, govxl's own
     correction workbooks are skipped (their originals are checked); given alone, one is checked."""
-    from govxl.corrections import PROP_OF
+    from govxl.corrections import PROP_OF, PROP_UNIT
 
     filings, problems = read_all(paths, edition, progress=progress and len(paths) > 1)
     skip = [len(paths) > 1 and f is not None and PROP_OF in f.properties for f in filings]
     readable = [f for f, s in zip(filings, skip, strict=True) if f is not None and not s]
     found = iter(_with_previous(readable, table_findings(readable), previous, with_prose=True))
-    order = [i for i, f in enumerate(filings) if f is not None and not skip[i]]
-    targets = _targets([paths[i] for i in order], [filings[i] for i in order], output_dir)  # type: ignore[misc]
+    chosen = [(p, f) for p, f, s in zip(paths, filings, skip, strict=True) if f is not None and not s]
+    targets = iter(_targets([p for p, _ in chosen], [f for _, f in chosen], output_dir))
     reports: list[FileReport] = []
     writes = []
     for i, (path, filing, problem) in enumerate(zip(paths, filings, problems, strict=True)):
@@ -97,8 +97,10 @@ def check_paths(
                 f"这是 govxl 写出的校验结果工作簿（{filing.properties[PROP_OF]} 的校验结果），不作为填报表校验"
             )
             continue
-        target, carried, trouble = targets.pop(0)
-        own = {(filing.unit, *key): note for key, note in filing.explanations.items()}
+        target, carried, trouble = next(targets)
+        # a correction workbook's own explanations are those of the unit it was written for
+        own_unit = filing.properties.get(PROP_UNIT, filing.unit)
+        own = {(own_unit, *key): note for key, note in filing.explanations.items()}
         report.findings = sort_findings(
             filing, _explain(filing.unit, {**carried, **own}, filing.findings + next(found))
         )

@@ -194,10 +194,13 @@ class _Package:
     def text(self, name: str) -> str:
         return self.parts[name].decode("utf-8")
 
-    def put(self, name: str, text: str | bytes) -> None:
+    def put(self, name: str, text: str | bytes, *, checked: bool = True) -> None:
+        """Set a part; `checked` parts are parsed again before the package is written (a worksheet whose
+        well-formed cells were swapped for well-formed cells need not be: it is the largest part)."""
         if name not in self.parts:
             self.order.append(name)
-        self.changed.add(name)
+        if checked:
+            self.changed.add(name)
         self.parts[name] = text.encode("utf-8") if isinstance(text, str) else text
 
     def drop(self, name: str) -> None:
@@ -375,6 +378,9 @@ class _Styles:
 
 _CELL = re.compile(r"<((?:\w+:)?)c\b([^>]*?)(/>|>(.*?)</\1c>)", re.S)
 _ROW = re.compile(r"<((?:\w+:)?)row\b([^>]*?)(/>|>(.*?)</\1row>)", re.S)
+_ROW_NUMBER = re.compile(r'\br\s*=\s*"(\d+)"')
+# a cell whose first child is a formula (never a self-closing one)
+_FORMULA_CELL = re.compile(r"<((?:\w+:)?)c\b([^>]*?)((?<!/)>(\s*<(?:\w+:)?f\b.*?)</\1c>)", re.S)
 _R_ATTR = re.compile(r'\br\s*=\s*"([A-Z]{1,3}\d+)"')
 _F = re.compile(r"<((?:\w+:)?)f\b([^>]*?)(?:/>|>(.*?)</\1f>)", re.S)
 
@@ -404,7 +410,7 @@ def _edit_sheet(
     """The sheet with `highlight` (cell -> fill colour) applied and, when `keep` is given (cell -> the
     template's formula), every other formula replaced by its text."""
     formulas: dict[str, str] = {}
-    if keep is not None and "<f" in xml:
+    if keep is not None and 't="shared"' in xml:  # a shared formula's text is known only at its master
         from govxl.xlsx import SheetCells, _scan
 
         scanned = SheetCells([])
@@ -423,18 +429,17 @@ def _edit_sheet(
         inner = c[4] or ""
         found = _R_ATTR.search(c[2])
         ref = found[1] if found else ""
-        if ref not in pending and (keep is None or "<" not in inner or not _F.search(inner)):
+        f = _F.search(inner) if keep is not None and "<" in inner else None
+        if ref not in pending and f is None:
             return c[0]  # most cells: nothing to change
         tag = f"<{c[1]}c{c[2]}>"
         if ref in pending:
             base = int(_attrs(c[2]).get("s", "0") or 0)
             tag = _set_attr(tag, "s", str(styles.highlighted(base, pending.pop(ref), fills)))
-        if keep is not None and "<" in inner and _F.search(inner):
-            text = formulas.get(ref, "")
+        if f is not None and keep is not None:
+            text = formulas.get(ref) or "=" + html.unescape(f[3] or "")
             expected = keep.get(ref)
-            if expected is not None and _norm_formula(text) == _norm_formula(expected):
-                f = _F.search(inner)
-                assert f is not None
+            if expected is not None and (text == expected or _norm_formula(text) == _norm_formula(expected)):
                 if "shared" in f[2] or "array" in f[2]:  # stand alone: its master may be rewritten
                     inner = (
                         inner[: f.start()] + f"<{f[1]}f>{_xml_text(text.lstrip('='))}</{f[1]}f>" + inner[f.end() :]
@@ -445,8 +450,10 @@ def _edit_sheet(
         return f"{tag}{inner}</{c[1]}c>"
 
     def row(r: re.Match[str], number: int) -> str:
-        if number not in by_row and (keep is None or "<f" not in (r[4] or "")):
-            return r[0]
+        if number not in by_row:
+            if keep is None or "<f" not in (r[4] or ""):
+                return r[0]
+            return _FORMULA_CELL.sub(cell, r[0])  # only its formula cells can change
         inner = _CELL.sub(cell, r[4] or "")
         missing = sorted((_col_of(ref)[1], ref) for ref in by_row.get(number, ()) if ref in pending)
         tag = f"<{r[1]}row{r[2]}>"
@@ -466,8 +473,8 @@ def _edit_sheet(
     rows: list[tuple[int, str]] = []
     last = 0
     for r in _ROW.finditer(m[4] or ""):
-        given = _attrs(r[2]).get("r", "")
-        number = int(given) if given.isdigit() else last + 1
+        given = _ROW_NUMBER.search(r[2])
+        number = int(given[1]) if given else last + 1
         last = number
         rows.append((number, row(r, number)))
     for number in sorted({_col_of(ref)[0] for ref in pending}):
@@ -801,7 +808,7 @@ def build_corrections(
                 texts[cell] = text
             block += 1
             xml = _comments(pkg, part, xml, texts, block)
-        pkg.put(part, xml)
+        pkg.put(part, xml, checked=False)
     pkg.put(styles_part, styles.text())
     # the new first sheet
     sheet_part = pkg.unique("xl/worksheets/govxl_check", ".xml")

