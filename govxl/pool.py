@@ -63,13 +63,22 @@ def _ignore_interrupts() -> None:
 
 
 def _tear_down(pool: Any) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        if proc.is_alive():
-            proc.terminate()
-    for proc in processes:
-        proc.join(5)
-        if proc.is_alive():
-            proc.kill()
+    """Stop the workers at once; a second Ctrl-C meanwhile must not leave them running on their own."""
+    import signal
+
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in processes:
             proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, before)

@@ -209,8 +209,10 @@ def test_two_merges_writing_one_output_at_once(tmp_path: Path) -> None:
     units(d, ["甲", "乙"], 9)
     cmd = [*installed_command(), "merge", str(d), "-o", str(tmp_path / "m.xlsx")]
     runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
-    codes = sorted(p.wait(timeout=300) for p in runs)
-    assert codes == [0, 2]
+    outputs = [p.communicate(timeout=300) for p in runs]
+    codes = sorted(p.returncode for p in runs)
+    assert codes == [0, 2], outputs
+    assert any("已存在" in err.decode() for _, err in outputs)
     assert read_filing(tmp_path / "m.xlsx").inputs["t3_new_np"] > 0
 
 
