@@ -446,17 +446,18 @@ def group_blanks(findings: list[Finding], grid: Grid, where_of: Callable[[str], 
         return findings
     ed = grid.edition
     rest = [f for f in findings if f.rule != "B1"]
-    if len(blanks) == len(ed.input_codes):
+    blank = {f.cells[0].code for f in blanks}
+    if blank.issuperset(ed.input_codes):
         cells = tuple(f.cells[0] for f in blanks)
-        return [finding("B2", cells, expected=0, count=len(cells)), *rest]
-    layout: dict[str, dict[int, list[tuple[int, str]]]] = {}  # sheet -> row -> [(col, code)] of every input
+        return [finding("B2", cells, expected=0, count=len(ed.input_codes)), *rest]
+    layout: dict[str, dict[int, list[tuple[int, str]]]] = {}  # sheet -> row -> [(col, code)] of the inputs
     for code in ed.input_codes:
         ref = where_of(code)
         r, c = parse_a1(ref.cell)
         layout.setdefault(ref.sheet, {}).setdefault(r, []).append((c, code))
-    blank = {f.cells[0].code for f in blanks}
     by_code = {f.cells[0].code: f.cells[0] for f in blanks}
-    out: list[Finding] = []
+    # a total printed empty in a published report stays a finding of its own (totals lie between the runs)
+    out = [_blank_finding(ed, [ref]) for code, ref in by_code.items() if ed.cells[code].kind != "input"]
     for rows in layout.values():
         # runs of blank inputs within a row, then runs with the same columns in consecutive input rows merged
         open_blocks: dict[tuple[int, ...], tuple[int, list[tuple[int, list[str]]]]] = {}

@@ -214,3 +214,29 @@ def test_nothing_filled_is_said_once(tmp_path: Path) -> None:
     (b2,) = r.findings
     assert "表格尚未填写" in b2.message and len(b2.cells) == len(ed.input_codes)
     assert not r.valid
+
+
+def test_grouping_blanks_keeps_every_cell_once() -> None:
+    import random
+
+    from govxl.findings import CellRef
+    from govxl.grid import grid_for
+    from govxl.reader import group_blanks
+    from govxl.rules import finding
+
+    grid = grid_for("2021")
+    ed = grid.edition
+
+    def ref(code: str) -> CellRef:
+        return CellRef(grid.sheet_of(code).name, grid.address(code), code)
+
+    rng = random.Random(3)
+    for _ in range(30):
+        # a published report may print a total empty too: it is a blank finding of its own
+        codes = rng.sample(ed.input_codes, rng.randrange(1, 60)) + rng.sample(ed.total_codes, 2)
+        per_cell = [finding("B1", (ref(c),), expected=0, count="", labels="") for c in codes]
+        other = finding("C1", (ref("unit"),), label="填报单位")
+        grouped = group_blanks([*per_cell, other], grid, ref)
+        cells = [c.code for f in grouped if f.rule == "B1" for c in f.cells]
+        assert sorted(cells) == sorted(codes) and other in grouped
+        assert all("（）" not in f.message for f in grouped)
