@@ -22,6 +22,7 @@ from tests.conftest import CORPUS, ROOT, Govxl
 from tests.helpers import write
 
 SEED = 20240601
+Mutants = Callable[[str], list[fuzzing.Mutant]]
 # 300 workbooks: the fast XML-level classes carry the numbers, openpyxl (0.3 s a save) adds realism.
 WORKBOOK_COUNTS = {"bytes": 60, "members": 100, "cells": 110, "openpyxl": 30}
 _CORRECTIONS_CRASH = (
@@ -98,9 +99,9 @@ def _assert_unchanged(before: dict[Path, str], folder: Path) -> None:
 # --- workbooks -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(WORKBOOK_COUNTS))
-def test_check_survives_mutated_workbooks(kind: str, bases: list[bytes], tmp_path: Path, govxl: Govxl) -> None:
-    paths = _materialise(tmp_path / "in", fuzzing.workbook_mutants(bases, kind, WORKBOOK_COUNTS[kind], SEED))
+@pytest.mark.parametrize("kind", CHECK_CLASSES)
+def test_check_survives_mutated_workbooks(kind: str, mutants: Mutants, tmp_path: Path, govxl: Govxl) -> None:
+    paths = _materialise(tmp_path / "in", mutants(kind))
     out = tmp_path / "out"
     out.mkdir()
     before = fuzzing.hashes(paths)
@@ -125,9 +126,9 @@ def test_check_survives_mutated_workbooks(kind: str, bases: list[bytes], tmp_pat
 
 
 @pytest.mark.parametrize("kind", list(WORKBOOK_COUNTS))
-def test_merge_survives_mutated_workbooks(kind: str, bases: list[bytes], tmp_path: Path, govxl: Govxl) -> None:
+def test_merge_survives_mutated_workbooks(kind: str, mutants: Mutants, tmp_path: Path, govxl: Govxl) -> None:
     folder = tmp_path / "in"
-    paths = _materialise(folder, fuzzing.workbook_mutants(bases, kind, WORKBOOK_COUNTS[kind], SEED))
+    paths = _materialise(folder, mutants(kind))
     before = fuzzing.hashes(paths)
 
     def args_for(group: Sequence[Path]) -> list[str]:
@@ -224,9 +225,7 @@ def test_mutants_are_deterministic_and_mutated(bases: list[bytes]) -> None:
     strict=True,
     reason="reader.py ends 已损坏 messages with the library's exception class: （BadZipFile）, （error）",
 )
-def test_problem_messages_name_no_library_class(
-    mutants: Callable[[str], list[fuzzing.Mutant]], tmp_path: Path, govxl: Govxl
-) -> None:
+def test_problem_messages_name_no_library_class(mutants: Mutants, tmp_path: Path, govxl: Govxl) -> None:
     paths = _materialise(tmp_path / "in", mutants("bytes")[:30])
     done = govxl("check", "--format", "json", "--no-corrections", *map(str, paths))
     assert not fuzzing.crash_text(done), done.stderr
