@@ -15,18 +15,69 @@ from govxl import __version__
 from govxl.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError, describe
 from govxl.spec import available_editions
 
+# click words its help in English whatever the locale: its few headings and notes, said in Chinese
+_CLICK_WORDS = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "(dynamic)": "（动态）",
+    "Aborted!": "已中止。",
+    "Show this message and exit.": "显示帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+}
+
+
+def _click_in_chinese() -> None:
+    import click.core
+    import click.decorators
+    import click.formatting
+
+    def say(text: str) -> str:
+        return _CLICK_WORDS.get(text, text)
+
+    for module in (click.core, click.formatting, click.decorators):
+        module._ = say  # type: ignore[attr-defined]
+
+
+_click_in_chinese()
+
+
+class _EditionOption(click.Option):
+    """--edition, whose help says what each edition is and which years it covers, from the editions' own
+    data — read only when help is shown, so that starting a command does not load every edition."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from govxl.spec import load_edition
+
+        editions = "；".join(
+            f"{e}（{load_edition(e).basis}，{load_edition(e).years}）" for e in available_editions()
+        )
+        self.help = f"{self.help}{editions}。"
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = self.help.removesuffix(f"{editions}。")
+
+
 EDITION = click.option(
     "--edition",
+    cls=_EditionOption,
     type=click.Choice(available_editions()),
     default="2021",
     show_default=True,
-    help="表格格式：2021（国办公开办函〔2021〕30号，2021年度起）或 2019（〔2019〕60号，2019、2020年度）。",
+    help="表格格式：",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Command(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
@@ -36,6 +87,11 @@ class _Command(click.Command):
 
 class _Group(click.Group):
     command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
 
 def format_option(*choices: str, help: str = "输出格式。") -> Callable[[F], F]:

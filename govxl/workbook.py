@@ -66,8 +66,7 @@ def _validation(kind: str, unit: str, f: CoverField | None, edition: Edition) ->
     elif f.type == "year":
         first, last = edition.first_year, edition.last_year or 2099
         title, prompt = "填写报告年度", f"填四位年份，{first}—{last}。"
-        scope = f"{first}—{edition.last_year}年度的报告" if edition.last_year else f"{first}年及以后的年度报告"
-        error = f"本格式适用于{scope}，请填{first}—{last}之间的年份。"
+        error = f"本格式适用于{edition.years}的报告，请填{first}—{last}之间的年份。"
         rule = {"validate": "integer", "criteria": "between", "minimum": edition.first_year, "maximum": last}
     elif f.type == "choice":
         title, prompt, error = f"选择{f.label}", "从下拉列表中选择一项。", "请从下拉列表中选择。"
