@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from govxl.files import progress_of
@@ -38,8 +39,11 @@ def pool_map(
     helper = None
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     try:
-        results = pool.map(fn, items, chunksize=chunk)
-        # the first submit has started every worker, so no fork happens while this thread runs
+        with _no_interrupts():
+            # the first submit forks every worker (so no fork happens while the helper thread runs). A Ctrl-C
+            # landing inside a fork is swallowed between fork's hooks and can leave logging's lock held, which
+            # deadlocks the helper thread's imports: it is held back and delivered once the forks are done
+            results = pool.map(fn, items, chunksize=chunk)
         if meanwhile:
             helper = threading.Thread(target=meanwhile, daemon=True)
             helper.start()
@@ -53,6 +57,20 @@ def pool_map(
     if helper:
         helper.join()
     return out
+
+
+@contextlib.contextmanager
+def _no_interrupts() -> Iterator[None]:
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _ignore_interrupts() -> None:
