@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from govxl.errors import GovxlError
+from govxl.errors import GovxlError, describe
 from govxl.files import write_atomically
 from govxl.findings import FileReport, Finding, Severity
 from govxl.reader import CORRECTIONS_SHEET, load_bytes
@@ -135,10 +135,10 @@ def write_corrections(
     data = load_bytes(source)
     try:
         out = build_corrections(data, report, source.name, keep or {}, sheets)
-    except GovxlError:
-        raise
+    except GovxlError as exc:
+        raise GovxlError(f"{source}：{exc.message}，无法写出校验结果工作簿") from None
     except Exception as exc:
-        raise GovxlError(f"{source}：文件内部结构有误，无法写出校验结果工作簿（{type(exc).__name__}）") from None
+        raise GovxlError(f"{source}：文件内部结构有误，无法写出校验结果工作簿（{describe(exc)}）") from None
     write_atomically(target, out, overwrite=True)
     return target
 
@@ -172,7 +172,7 @@ def _well_formed(name: str, body: bytes) -> None:
     try:
         parser.Parse(body, True)
     except xml.parsers.expat.ExpatError:
-        raise GovxlError(f"文件内部的 {name} 不是合法的 XML（文件已损坏）") from None
+        raise GovxlError("文件已损坏：其中的一个组成部分格式有误") from None
 
 
 class _Package:

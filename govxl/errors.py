@@ -59,7 +59,7 @@ def os_reason(exc: OSError) -> str:
 
 # what broke, by the exception's class name (the libraries' own classes are imported lazily, if at all)
 _DESCRIPTIONS = (
-    (("XmlError", "ParseError", "ExpatError", "XMLSyntaxError"), "其中的 XML 内容有误"),
+    (("XmlError", "ParseError", "ExpatError", "XMLSyntaxError"), "其中的数据格式有误"),
     (("BadZipFile", "LargeZipFile"), "压缩内容已损坏"),
     (("PackageNotFoundError",), "不是有效的 Word 文档（文档包结构不完整）"),
     (("PdfminerException", "PDFSyntaxError", "PSEOF", "PSSyntaxError", "PDFException"), "PDF 结构有误"),

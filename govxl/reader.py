@@ -32,7 +32,7 @@ from govxl.spec import (
     Edition,
     available_editions,
 )
-from govxl.values import MAX_MAGNITUDE, Parsed, parse_number, show
+from govxl.values import MAX_MAGNITUDE, Parsed, magnitude_limit, parse_number, show
 from govxl.xlsx import SheetCells, Workbook, open_workbook
 
 CORRECTIONS_SHEET = "校验结果"
@@ -240,6 +240,8 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
         cached=CellValues(ed.total_codes),
         findings=findings,
     )
+    merged = props.get(PROP_MERGED, "")
+    limit = magnitude_limit(int(merged) if merged.isdigit() else 1) if merged else MAX_MAGNITUDE
     for sg in grid.sheets:
         actual = sheets.get(sg.name)
         if actual is None:
@@ -259,10 +261,10 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
             # the common case first, kept cheap: a plain number where the template put it
             if is_input and code not in filing.moved and address not in formulas and address not in errors:
                 value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
-                if type(value) is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+                if type(value) is float and -limit <= value <= limit:
                     filing.inputs[code] = value
                     continue
-            _read_cell(filing, grid, code, cells)
+            _read_cell(filing, grid, code, cells, limit)
     if PROP_EDITION not in props and not _template_shaped(book, grid, filing.findings):
         filing.findings.insert(0, finding("M1"))
     filing.findings[:] = group_blanks(filing.findings, grid, lambda code: filing.ref(grid, code))
@@ -376,7 +378,7 @@ def _missing(filing: Filing, ed: Edition, code: str) -> None:
         filing.cached[code] = math.nan
 
 
-def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None:
+def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells, limit: int = MAX_MAGNITUDE) -> None:
     ed = grid.edition
     cell = ed.cells[code]
     moved = filing.moved.get(code)
@@ -411,7 +413,7 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells) -> None
         )
         filing.findings.append(bad)
         return
-    parsed = parse_number(error or value, kind, cell.unit)
+    parsed = parse_number(error or value, kind, cell.unit, limit)
     filing.inputs[code], note = number_of(parsed, value_rule, filing.ref(grid, code))
     if note:
         filing.findings.append(note)

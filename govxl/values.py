@@ -20,7 +20,20 @@ Status = Literal["ok", "blank", "converted", "bad"]
 # the rules use, and every sum of a few hundred of them (even over a merge of 100,000 units: 10^9 × 166 × 10^5
 # < 2^53), inside the range where a double holds each integer exactly, so an identity is compared exactly.
 MAX_MAGNITUDE = 10**9
-TOO_LARGE = f"数值过大（超过{MAX_MAGNITUDE // 100_000_000}亿），不是真实报告中的数字"
+# A consolidated workbook sums its units: its bound grows with their number, up to where a row of 166 such
+# sums still adds up exactly in a double.
+MAX_CONSOLIDATED = 2**53 // 256
+
+
+def magnitude_limit(units: int = 1) -> int:
+    """The largest magnitude a cell of a workbook summing `units` units may hold."""
+    return min(MAX_MAGNITUDE * max(units, 1), MAX_CONSOLIDATED)
+
+
+def too_large(limit: int = MAX_MAGNITUDE) -> str:
+    if limit % 100_000_000 == 0 and limit < 10**16:
+        return f"数值过大（超过{limit // 100_000_000}亿），不是真实报告中的数字"
+    return f"数值过大（超过{limit}），不是真实报告中的数字"
 
 
 @dataclass(frozen=True)
@@ -31,7 +44,7 @@ class Parsed:
     reason: str = ""
 
 
-def parse_number(value: Any, kind: str = "count", unit: str = "") -> Parsed:
+def parse_number(value: Any, kind: str = "count", unit: str = "", limit: int = MAX_MAGNITUDE) -> Parsed:
     """A cell's value as a number: plain numbers pass; text that is clearly a number is converted (the caller
     reports it); anything else is `bad` with a Chinese reason. Range checks (negative, decimal) are not made
     here: they are rules of the schema. `unit` is the unit the cell is in (万元): "251000元" there is 25.1; an
@@ -43,8 +56,8 @@ def parse_number(value: Any, kind: str = "count", unit: str = "") -> Parsed:
     if isinstance(value, int | float):
         if math.isnan(value) or math.isinf(value):
             return Parsed(None, "bad", str(value), "不是有限的数字")
-        if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
-            return Parsed(None, "bad", _show(value), TOO_LARGE)
+        if not -limit <= value <= limit:
+            return Parsed(None, "bad", _show(value), too_large(limit))
         return Parsed(float(value), "ok", _show(value))
     raw = str(value)
     text = unicodedata.normalize("NFKC", raw).strip()
@@ -68,11 +81,11 @@ def parse_number(value: Any, kind: str = "count", unit: str = "") -> Parsed:
         text = text.replace(",", "")
     if not _NUMBER.fullmatch(text):
         return Parsed(None, "bad", raw, "不是数字" + ("（没有的请填0）" if text in ("-", "—", "无", "/") else ""))
-    if len(text.lstrip("+-").split(".")[0].lstrip("0")) > len(str(MAX_MAGNITUDE)):
-        return Parsed(None, "bad", raw, TOO_LARGE)  # before float(): a thousand digits are refused unread
+    if len(text.lstrip("+-").split(".")[0].lstrip("0")) > len(str(limit)):
+        return Parsed(None, "bad", raw, too_large(limit))  # before float(): a thousand digits are refused unread
     number = sign * float(text) * scale
-    if not -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE:
-        return Parsed(None, "bad", raw, TOO_LARGE)
+    if not -limit <= number <= limit:
+        return Parsed(None, "bad", raw, too_large(limit))
     return Parsed(round(number, 10), "converted", raw)
 
 

@@ -25,16 +25,7 @@ SEED = 20240601
 Mutants = Callable[[str], list[fuzzing.Mutant]]
 # 300 workbooks: the fast XML-level classes carry the numbers, openpyxl (0.3 s a save) adds realism.
 WORKBOOK_COUNTS = {"bytes": 60, "members": 100, "cells": 110, "openpyxl": 30}
-_CORRECTIONS_CRASH = (
-    "corrections.write_corrections reopens the input with openpyxl, which raises on XML that the reader "
-    "accepts (lxml XMLSyntaxError, ElementTree ParseError, IndexError, OSError, ValueError, TypeError)"
-)
-CHECK_CLASSES = [
-    pytest.param(kind, marks=pytest.mark.xfail(strict=True, reason=_CORRECTIONS_CRASH))
-    if kind in ("members", "cells")
-    else kind
-    for kind in WORKBOOK_COUNTS
-]
+CHECK_CLASSES = list(WORKBOOK_COUNTS)
 REPORT_COUNTS = {"text": 70, "html": 60, "docx": 40, "pdf": 30}
 
 
@@ -221,10 +212,6 @@ def test_mutants_are_deterministic_and_mutated(bases: list[bytes]) -> None:
         assert sum(data not in bases for _, data in first) >= 18
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader.py ends 已损坏 messages with the library's exception class: （BadZipFile）, （error）",
-)
 def test_problem_messages_name_no_library_class(mutants: Mutants, tmp_path: Path, govxl: Govxl) -> None:
     paths = _materialise(tmp_path / "in", mutants("bytes")[:30])
     done = govxl("check", "--format", "json", "--no-corrections", *map(str, paths))

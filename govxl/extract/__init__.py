@@ -266,6 +266,11 @@ def _filing(
             where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
             findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
     findings = group_blanks(findings, grid, ref)
+    # a report that names no agency (or year) is said to, as a workbook with that cover field blank is
+    for code, known in (("unit", bool(unit)), ("year", year is not None)):
+        if not known:
+            label = next(f.label for f in ed.cover.fields if f.code == code)
+            findings.append(finding("C1", (ref(code),), label=label))
     if year is not None and not ed.fits_year(year):
         findings.append(finding("X5", (ref("year"),), actual=year, edition=ed.edition, years=ed.years))
     filing = Filing(

@@ -43,7 +43,7 @@ def docx_problem(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return "缺少 Word 文档必需的部件"
     if name in ("XMLSyntaxError", "XmlError", "ParseError") or isinstance(exc, SyntaxError):
-        return "文档内容（XML）已损坏"
+        return "文档内容已损坏"
     if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
         return "文件已加密，需要密码才能打开"
     return "无法解析文件内容"
