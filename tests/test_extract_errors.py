@@ -30,7 +30,11 @@ def _cut_pdf(path: Path) -> None:
         ("cut.pdf", _cut_pdf, "文件不完整"),
         ("garbage.docx", lambda p: p.write_bytes(b"PK\x03\x04garbage"), "不是完整的 .docx 压缩包"),
         ("empty-zip.docx", lambda p: _zip(p, {"hello.txt": "x"}), "缺少 Word 文档必需的部件"),
-        ("bad-xml.docx", lambda p: _zip(p, {"[Content_Types].xml": "<bad", "word/document.xml": "<<"}), "XML"),
+        (
+            "bad-xml.docx",
+            lambda p: _zip(p, {"[Content_Types].xml": "<bad", "word/document.xml": "<<"}),
+            "文档内容已损坏",
+        ),
     ],
 )
 def test_broken_file_is_described_in_chinese(tmp_path: Path, name: str, make, said: str) -> None:  # type: ignore[no-untyped-def]
