@@ -381,6 +381,10 @@ def _apply_policy(entries: list[Entry], year: int | None, edition: str, include_
             e.reason += f"，本次汇总{year}年度" if year else ""
         elif e.filing.edition != edition:
             e.status, e.reason = WRONG_EDITION, f"使用 {e.filing.edition} 版表格，{year}年度应使用 {edition} 版"
+        elif not e.merged and not unit_key(e.unit):
+            # a unit is known by its name: without one, neither its duplicates nor a merge holding it can be
+            # recognised, so it would be summed twice without anyone noticing
+            e.status, e.reason = INVALID, "封面未填填报单位，无法确认是哪个单位，未汇总；请填写后重新报送"
         else:
             live.append(e)
     # the newest file of a unit is the one that counts, whatever its state
@@ -449,13 +453,33 @@ def _double_counting(entries: list[Entry]) -> list[str]:
             which = tuple(id(h) for h in holders)
             files[which] = holders
             overlaps.setdefault(which, []).append(f"{names[key]}（{key[1]}年度）")
+    members = {
+        id(e): {(unit_key(n), y) for n, y, _ in e.inner} for e in entries if e.status == INCLUDED and e.merged
+    }
     problems = []
     for which, units in overlaps.items():
+        holders = files[which]
         shown = "、".join(units[:SHOWN]) + (f"等 {len(units)} 个单位" if len(units) > SHOWN else "")
         problems.append(
-            f"{shown}同时含在 {'、'.join(h.path.name for h in files[which])} 中，被重复计入，"
-            "请从其中一个汇总表中去掉后重新汇总"
+            f"{shown}同时含在 {'、'.join(h.path.name for h in holders)} 中；为免重复计入，"
+            "所含单位已全部含在另一份中的汇总表整份不计入，部分重叠的汇总表都不计入，请去掉重复后重新汇总"
         )
+        # never a total that counts a unit twice: a merged input wholly inside another is left out whole;
+        # two that overlap in part cannot be taken apart here, so neither is summed
+        for h in holders:
+            if h.status != INCLUDED:
+                continue
+            mine = members[id(h)]
+            bigger = next((o for o in holders if o is not h and mine < members[id(o)]), None)
+            if bigger is not None:
+                h.status, h.reason = (
+                    COUNTED_TWICE,
+                    f"所含单位都已含在汇总表 {bigger.path.name} 中，整份不再重复计入",
+                )
+            elif not any(members[id(o)] < mine for o in holders if o is not h):
+                others = "、".join(o.path.name for o in holders if o is not h)
+                h.status = COUNTED_TWICE
+                h.reason = f"与汇总表 {others} 有相同的单位（{shown}），无法分开，未汇总；请去掉重复后重新汇总"
     return problems
 
 

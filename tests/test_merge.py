@@ -192,11 +192,13 @@ def test_merge_of_merges_equals_one_merge(tmp_path: Path) -> None:
     assert statuses(both)["u0.xlsx"] == COUNTED_TWICE
     assert merged_inputs(tmp_path / "both.xlsx") == merged_inputs(tmp_path / "direct.xlsx")
     assert both.exit_code == 1
-    # a unit inside two merged inputs cannot be taken out: reported as a problem
+    # a unit inside two merged inputs that overlap in part cannot be taken out of either: neither is summed
+    # (no total counts it twice), and the overlap is reported
     overlap = merge(files[2:4], tmp_path / "districtC.xlsx", jobs=1)
     assert overlap.exit_code == 0
     twice = merge([tmp_path / "districtA.xlsx", tmp_path / "districtC.xlsx"], tmp_path / "twice.xlsx", jobs=1)
-    assert twice.exit_code == 1 and any("单位2" in p for p in twice.problems)
+    assert twice.exit_code == 2 and any("单位2" in p for p in twice.problems)
+    assert not (tmp_path / "twice.xlsx").exists() and set(statuses(twice).values()) == {COUNTED_TWICE}
 
 
 def test_editions_and_years(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from govxl import reader
 from govxl.errors import GovxlError
 from govxl.files import write_atomically
-from govxl.merger import COUNTED_TWICE, DUPLICATE, INCLUDED, SUPERSEDED, merge
+from govxl.merger import COUNTED_TWICE, DUPLICATE, INCLUDED, INVALID, SUPERSEDED, merge
 from govxl.reader import load_bytes, read_filing
 from tests.helpers import clean_values, write
 from tests.test_cli import govxl
@@ -70,6 +70,32 @@ def test_overlaps_are_double_counting_named_by_unit(tmp_path: Path) -> None:
     assert both.exit_code == 1 and len(both.problems) == 1
     assert "甲一" in both.problems[0] and "甲二" in both.problems[0] and "乙一" not in both.problems[0]
     assert "m1.xlsx" in both.problems[0] and "m3.xlsx" in both.problems[0]
+    # and the total never counts them twice: the merge wholly inside the other is left out whole
+    assert {e.path.name: e.status for e in both.entries} == {"m1.xlsx": COUNTED_TWICE, "m3.xlsx": INCLUDED}
+    assert len(both.units) == 3 and both.sums == merge([tmp_path / "m3.xlsx"], tmp_path / "o3.xlsx", jobs=1).sums
+
+
+def test_merges_overlapping_in_part_are_both_left_out(tmp_path: Path) -> None:
+    units(tmp_path / "a", ["甲", "乙"], 3)
+    units(tmp_path / "b", ["丙"], 3)
+    write(tmp_path / "b" / "乙.xlsx", unit("乙", 3))
+    merge([tmp_path / "a"], tmp_path / "m1.xlsx", jobs=1)
+    merge([tmp_path / "b"], tmp_path / "m2.xlsx", jobs=1)
+    units(tmp_path / "c", ["丁"], 5)
+    result = merge([tmp_path / "m1.xlsx", tmp_path / "m2.xlsx", tmp_path / "c"], tmp_path / "o.xlsx", jobs=1)
+    statuses = {e.path.name: e.status for e in result.entries}
+    assert statuses["m1.xlsx"] == statuses["m2.xlsx"] == COUNTED_TWICE and result.exit_code == 1
+    assert [u[0] for u in result.units] == ["丁"] and "乙" in result.problems[0]
+
+
+def test_a_unit_without_a_name_is_not_summed(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    write(tmp_path / "in" / "a.xlsx", {**unit("甲", 1)})
+    write(tmp_path / "in" / "b.xlsx", {**unit("甲", 2), "unit": None})
+    result = merge([tmp_path / "in"], tmp_path / "m.xlsx", jobs=1, include_invalid=True)
+    nameless = next(e for e in result.entries if e.path.name == "b.xlsx")
+    assert nameless.status == INVALID and "填报单位" in nameless.reason
+    assert [u[0] for u in result.units] == ["甲"]
 
 
 def test_two_merges_of_the_same_units_are_versions_of_one(tmp_path: Path) -> None:
