@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -278,6 +279,7 @@ def merge(
         progress=show,
         previous=previous,
     )
+    _finishing()  # the consolidated workbook is written: its summary is said whatever comes now
     if fmt == "json":
         click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
     else:
@@ -426,7 +428,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code = EXIT_UNUSABLE
     except click.Abort:
         click.echo("已中止。", err=True)
-        code = EXIT_UNUSABLE
+        # nothing is left to save (outputs are written whole or not at all) and the interpreter's exit hooks
+        # can wait forever on a process pool torn down mid-work: leave at once
+        _finishing()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_UNUSABLE)
     except GovxlError as exc:
         click.echo(f"错误：{exc.message}", err=True)
         code = exc.exit_code
@@ -436,4 +443,15 @@ def main(argv: list[str] | None = None) -> NoReturn:
             f"govxl 内部错误（{describe(exc)}；代码位置 {where}）。请把所用命令和文件报告给维护者。", err=True
         )
         code = EXIT_INTERNAL
+    _finishing()
     sys.exit(code)
+
+
+def _finishing() -> None:
+    """The work is done (its output written, its summary printed or being printed): a Ctrl-C now would only
+    turn a finished run into a reported failure, so it is ignored from here on."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

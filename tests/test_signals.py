@@ -39,7 +39,7 @@ def test_ctrl_c_stops_a_merge_cleanly(tmp_path: Path) -> None:
         (src / f"u{i:04d}.xlsx").write_bytes(data)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    for attempt, delay in enumerate((0.0, 0.3, 0.8)):
+    for attempt, delay in enumerate((0.0, 0.3, 0.8, 0.1, 0.5)):
         out = out_dir / f"m{attempt}.xlsx"
         # its own process group, as a terminal's foreground job: Ctrl-C reaches the command and its workers
         proc = subprocess.Popen(
@@ -70,3 +70,41 @@ def test_ctrl_c_stops_a_merge_cleanly(tmp_path: Path) -> None:
         assert not _group_alive(proc.pid), f"attempt {attempt}: worker processes outlived the merge"
         assert not out.exists() and not list(out_dir.glob(".govxl-*")), "a partial output was left"
         assert stdout == b""
+
+
+def test_ctrl_c_at_any_moment_ends_a_merge_whole(tmp_path: Path) -> None:
+    """Wherever a Ctrl-C lands — reading, validating, writing, after the write — the merge ends promptly,
+    either interrupted (exit 2, 已中止, no output) or finished (exit 0, its output complete)."""
+    import random
+
+    from govxl.reader import read_filing
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(120):
+        write(src / f"u{i:03d}.xlsx", {**clean_values(), "unit": f"单位{i}"})
+    rng = random.Random(7)
+    for attempt in range(8):
+        out = tmp_path / f"m{attempt}.xlsx"
+        proc = subprocess.Popen(
+            [*installed_command(), "merge", str(src), "-o", str(out), "--jobs", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        time.sleep(rng.uniform(0.3, 2.5))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, stderr = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise AssertionError(f"attempt {attempt}: the merge hung after Ctrl-C") from None
+        text = stderr.decode("utf-8", "replace")
+        assert proc.returncode in (0, 2) and "Traceback" not in text, (attempt, proc.returncode, text)
+        if proc.returncode == 2:
+            assert "已中止" in text and not out.exists()
+        else:
+            assert read_filing(out).unit and not text
+        assert not list(tmp_path.glob(".govxl-*"))
