@@ -22,7 +22,7 @@ PROSE_SHEET = "报告正文"
 RECORD_HEADER = ["规则", "级别", "单元格", "说明", "应为", "实际", "原句"]
 # findings the reader makes from a cell that the record already holds, as extraction made them from the
 # published text (a blank read as 0, a number with a unit, a bad value, a cover entry the report has none of)
-_FROM_CELLS = {"B1", "T1", "C1", "X5"}
+_FROM_CELLS = {"B1", "B2", "T1", "C1", "X5"}
 
 
 def record_row(f: Finding) -> list[Any]:
