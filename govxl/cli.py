@@ -336,10 +336,12 @@ def extract(
         except GovxlError as exc:
             raise GovxlError(f"上年报表无法读取：{exc.message}") from None
     results: list[FileReport] = []
+    taken: set[Path] = set()  # outputs of this run: 报告.txt and 报告.pdf must not write one 报告.xlsx
     for path in reports:
         try:
             x = run_extract(path, edition)
-            target = output or (output_dir or path.parent) / f"{path.stem}.xlsx"
+            target = output or _unique(output_dir or path.parent, path.stem, taken)
+            taken.add(target.resolve())
             if target.resolve() == path.resolve():
                 raise GovxlError(f"{path}：输出文件不能与报告同名")
             write_extraction(x, target, overwrite=force)
@@ -445,6 +447,15 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code = EXIT_INTERNAL
     _finishing()
     sys.exit(code)
+
+
+def _unique(folder: Path, stem: str, taken: set[Path]) -> Path:
+    """folder/stem.xlsx, or stem(2).xlsx, stem(3).xlsx … when an earlier report of the same run has it."""
+    target, n = folder / f"{stem}.xlsx", 1
+    while target.resolve() in taken:
+        n += 1
+        target = folder / f"{stem}({n}).xlsx"
+    return target
 
 
 def _finishing() -> None:

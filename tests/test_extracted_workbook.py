@@ -189,3 +189,15 @@ def test_an_edited_record_is_said_plainly() -> None:
     rows = [RECORD_HEADER, ["E2", "严重", "表三!D8#t3_partial_np", "说明", "null", "null", ""]]
     with pytest.raises(GovxlError, match=r"抽取记录.*第 2 行"):
         read_record("报告.xlsx", rows)
+
+
+def test_reports_of_one_name_get_workbooks_of_their_own(tmp_path: Path) -> None:
+    txt = corpus_file("c01_huaian_city_gov_2024.txt")
+    pdf = corpus_file("pdf/c01_huaian_city_gov_2024.pdf")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = govxl("extract", str(txt), str(pdf), "--output-dir", str(out), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    written = [f["workbook"] for f in json.loads(done.stdout)["files"]]
+    assert written == [str(out / f"{txt.stem}.xlsx"), str(out / f"{txt.stem}(2).xlsx")]
+    assert all(Path(w).exists() for w in written)
