@@ -214,6 +214,8 @@ def _n5(v: _Values, grid: Any, s: str) -> list[Finding]:
     bases = [
         b for b in (v.get("t3_done_total"), v.get("t3_new_total"), v.get("t3_new_total", "t3_carried_total")) if b
     ]
+    if not bases:  # the tables give no base to compute a share from: nothing can be said of the sentence
+        return []
     forced = len(pairs) > 1 and abs(sum(p for _, p, _ in pairs) - 100) < 1e-9
     out = []
     for count, pct, text in pairs:
@@ -226,8 +228,7 @@ def _n5(v: _Values, grid: Any, s: str) -> list[Finding]:
         exact = [b for b in bases if _rounds_to(100 * count / b, pct, decimals)]
         if exact or (fits and not forced):
             continue
-        base = bases[0] if bases else None
-        right = round(100 * count / base, decimals) if base else None
+        right = round(100 * count / bases[0], decimals)
         reason = "各项百分比被凑成合计100%" if forced else "与数量不符"
         f = finding(
             "N5",
@@ -236,7 +237,7 @@ def _n5(v: _Values, grid: Any, s: str) -> list[Finding]:
             actual=pct,
             stated=f"{show(pct)}%",
             count=show(count),
-            right=f"{right}%" if right is not None else "（无法计算）",
+            right=f"{right}%",
             reason=reason,
         )
         out.append(_with_source(f, s))
