@@ -353,7 +353,7 @@ def extract(
         report = FileReport(str(path), x.edition, x.unit, x.year, ordered, workbook=str(target))
         report.unchecked = not run_check
         results.append(report)
-    click.echo(render_json(results) if fmt == "json" else render_text(results), nl=fmt == "json")
+    click.echo(render_json(results) if fmt == "json" else render_text(results, "抽取"), nl=fmt == "json")
     if any(r.problem for r in results):
         ctx.exit(EXIT_UNUSABLE)
     ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)

@@ -39,7 +39,8 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - display_width(text), 0)
 
 
-def render_text(reports: Sequence[FileReport]) -> str:
+def render_text(reports: Sequence[FileReport], action: str = "校验") -> str:
+    """`action` is what was done to the files: 校验, or 抽取 for published reports."""
     short = short_sheet_names()
     lines: list[str] = []
     for r in reports:
@@ -53,7 +54,7 @@ def render_text(reports: Sequence[FileReport]) -> str:
             lines.append("")
             continue
         if r.problem and not r.findings:
-            lines.append(f"   无法校验：{safe(r.problem)}")
+            lines.append(f"   无法{action}：{safe(r.problem)}")
             lines.append("")
             continue
         if r.findings:
@@ -96,7 +97,7 @@ def render_text(reports: Sequence[FileReport]) -> str:
         bad = sum(not r.valid and not r.problem and not r.skipped for r in reports)
         broken = sum(bool(r.problem) for r in reports)
         skipped = sum(bool(r.skipped) for r in reports)
-        line = f"共校验 {len(reports) - skipped} 个文件：{ok} 个通过，{bad} 个有错误，{broken} 个无法校验"
+        line = f"共{action} {len(reports) - skipped} 个文件：{ok} 个通过，{bad} 个有错误，{broken} 个无法{action}"
         if skipped:
             line += f"；跳过 {skipped} 个校验结果工作簿"
         lines.append(line)

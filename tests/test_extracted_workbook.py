@@ -209,3 +209,10 @@ def test_a_share_with_no_base_in_the_tables_is_not_judged() -> None:
     x = extract(corpus_file("031_shanghai_city_2023.txt"))
     n5 = [f for f in filing_findings(x.filing) if f.rule == "N5"]
     assert not [f for f in n5 if "无法计算" in f.message or f.expected is None]
+
+
+def test_extract_says_extracted_not_checked(tmp_path: Path) -> None:
+    good = corpus_file("002_linzi_gov_office_2024.txt")
+    done = govxl("extract", str(good), str(tmp_path / "无此报告.txt"), "--output-dir", str(tmp_path))
+    assert done.returncode == 2
+    assert "无法抽取" in done.stdout and "校验" not in done.stdout.replace("未校验", "").replace("--check", "")
