@@ -524,7 +524,9 @@ def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) 
     field_ = next(f for f in ed.cover.fields if f.code == code)
     if raw is None or _text(raw) == "":
         filing.cover[code] = None
-        filing.findings.append(finding("C1", (ref,), label=field_.label))
+        # a consolidated workbook is no one office: it has no 单位类型, contact or phone of its own
+        if PROP_MERGED not in filing.properties or code in ("unit", "year"):
+            filing.findings.append(finding("C1", (ref,), label=field_.label))
         return
     if field_.type != "year":
         text = _text(raw)

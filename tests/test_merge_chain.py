@@ -273,3 +273,10 @@ def test_the_unit_list_in_shared_strings_or_inline(tmp_path: Path) -> None:
     names = sorted((n, y) for n, y, _ in _inner_units(tmp_path / "resaved.xlsx"))
     assert names == sorted([("甲一", 2024), ("甲&二", 2024)])
     assert _inner_units(tmp_path / "resaved.xlsx") == _inner_units(tmp_path / "m1.xlsx")
+
+
+def test_a_consolidated_workbook_is_not_asked_for_a_contact(tmp_path: Path) -> None:
+    units(tmp_path / "in", ["甲", "乙"], 2)
+    merge([tmp_path / "in"], tmp_path / "m.xlsx", jobs=1)
+    filing = read_filing(tmp_path / "m.xlsx")
+    assert not [f for f in filing.findings if f.rule == "C1"], filing.findings
