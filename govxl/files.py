@@ -26,7 +26,8 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
         raise GovxlError(f"输出路径是一个文件夹：{path}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise GovxlError(f"无法写入输出文件 {path}：文件夹 {folder} 不存在")
+        what = "不是文件夹" if folder.exists() else "不存在"
+        raise GovxlError(f"无法写入输出文件 {path}：{folder} {what}")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".govxl-", suffix=".tmp")
     except OSError as exc:

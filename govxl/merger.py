@@ -129,7 +129,7 @@ def expand_inputs(patterns: Iterable[str | Path], exclude: Path | None = None) -
     for pattern in patterns:
         p = Path(pattern)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*.xlsx") if not q.name.startswith(("~$", ".~")))
+            found = sorted(q for q in p.rglob("*.xlsx") if not q.name.startswith(("~$", ".~"))) or [p]
         elif not p.exists() and _GLOB.search(str(pattern)):
             found = sorted(Path(q) for q in glob.glob(str(pattern), recursive=True) if q.lower().endswith(".xlsx"))
             if not found:
@@ -155,6 +155,8 @@ def _read(path_text: str) -> tuple[Filing | None, str, float, list[tuple[str, in
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
+    if path.is_dir():  # a folder given by name that holds no workbook: said, not silently dropped
+        return None, f"{path}：文件夹中没有 .xlsx 工作簿", mtime, []
     try:
         filing = read_filing(path)
     except GovxlError as exc:

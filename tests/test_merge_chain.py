@@ -280,3 +280,11 @@ def test_a_consolidated_workbook_is_not_asked_for_a_contact(tmp_path: Path) -> N
     merge([tmp_path / "in"], tmp_path / "m.xlsx", jobs=1)
     filing = read_filing(tmp_path / "m.xlsx")
     assert not [f for f in filing.findings if f.rule == "C1"], filing.findings
+
+
+def test_a_folder_with_no_workbook_is_said(tmp_path: Path) -> None:
+    units(tmp_path / "in", ["甲"], 1)
+    (tmp_path / "空.xlsx").mkdir()  # a folder, even one named like a workbook
+    result = merge([tmp_path / "in", tmp_path / "空.xlsx"], tmp_path / "m.xlsx", jobs=1)
+    empty = next(e for e in result.entries if e.path.name == "空.xlsx")
+    assert "文件夹中没有 .xlsx 工作簿" in empty.reason and result.exit_code == 1
