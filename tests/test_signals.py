@@ -31,6 +31,26 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _start_merge(src: Path, out: Path) -> subprocess.Popen[bytes]:
+    # its own process group, as a terminal's foreground job: Ctrl-C reaches the command and its workers
+    return subprocess.Popen(
+        [*installed_command(), "merge", str(src), "-o", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _ended(proc: subprocess.Popen[bytes], attempt: int) -> tuple[bytes, bytes]:
+    """(stdout, stderr) of the interrupted merge, which must end within a minute."""
+    try:
+        return proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise AssertionError(f"attempt {attempt}: the merge hung after Ctrl-C") from None
+
+
 def test_ctrl_c_stops_a_merge_cleanly(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
@@ -41,25 +61,14 @@ def test_ctrl_c_stops_a_merge_cleanly(tmp_path: Path) -> None:
     out_dir.mkdir()
     for attempt, delay in enumerate((0.0, 0.3, 0.8, 0.1, 0.5)):
         out = out_dir / f"m{attempt}.xlsx"
-        # its own process group, as a terminal's foreground job: Ctrl-C reaches the command and its workers
-        proc = subprocess.Popen(
-            [*installed_command(), "merge", str(src), "-o", str(out), "--jobs", "2"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        proc = _start_merge(src, out)
         deadline = time.monotonic() + 120
         while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)  # until the workers are reading
         assert proc.poll() is None, "the merge ended before it could be interrupted"
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
-        try:
-            stdout, stderr = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise AssertionError(f"attempt {attempt}: the merge hung after Ctrl-C") from None
+        stdout, stderr = _ended(proc, attempt)
         text = stderr.decode("utf-8", "replace")
         assert proc.returncode == 2, (attempt, proc.returncode, text)
         assert "已中止" in text and "Traceback" not in text and "Error" not in text, text
@@ -86,21 +95,11 @@ def test_ctrl_c_at_any_moment_ends_a_merge_whole(tmp_path: Path) -> None:
     rng = random.Random(7)
     for attempt in range(8):
         out = tmp_path / f"m{attempt}.xlsx"
-        proc = subprocess.Popen(
-            [*installed_command(), "merge", str(src), "-o", str(out), "--jobs", "2"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        proc = _start_merge(src, out)
         time.sleep(rng.uniform(0.3, 2.5))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)
-        try:
-            _, stderr = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise AssertionError(f"attempt {attempt}: the merge hung after Ctrl-C") from None
+        _, stderr = _ended(proc, attempt)
         text = stderr.decode("utf-8", "replace")
         assert proc.returncode in (0, 2) and "Traceback" not in text, (attempt, proc.returncode, text)
         if proc.returncode == 2:
