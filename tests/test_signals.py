@@ -32,12 +32,15 @@ def _group_alive(pgid: int) -> bool:
 
 
 def _start_merge(src: Path, out: Path) -> subprocess.Popen[bytes]:
-    # its own process group, as a terminal's foreground job: Ctrl-C reaches the command and its workers
+    # its own process group, as a terminal's foreground job: Ctrl-C reaches the command and its workers. A job
+    # started in the background by a non-interactive shell (as CI may start this suite) inherits SIGINT
+    # ignored, and Python then keeps ignoring it: give the command the terminal's default, as a user has it
     return subprocess.Popen(
         [*installed_command(), "merge", str(src), "-o", str(out), "--jobs", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
