@@ -53,8 +53,6 @@ def _place_new(tmp: str, path: Path) -> None:
     """Give `tmp` the name `path`, atomically, failing with FileExistsError when `path` exists."""
     try:
         os.link(tmp, path)
-    except FileExistsError:
-        raise
     except OSError as exc:  # a file system without hard links (some network shares, FAT): create exclusively
         import errno
 

@@ -122,7 +122,7 @@ class MergeResult:
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
-def expand_inputs(patterns: Iterable[str | Path], exclude: Path | None = None) -> list[Path]:
+def expand_inputs(patterns: Iterable[str | Path]) -> list[Path]:
     """Files as given, folders searched recursively for .xlsx, glob patterns expanded; a path that matches
     nothing is kept, so that it is reported as unreadable rather than forgotten."""
     out: list[Path] = []
@@ -141,7 +141,7 @@ def expand_inputs(patterns: Iterable[str | Path], exclude: Path | None = None) -
     unique = []
     for p in out:
         key = p.resolve()
-        if key in seen or (exclude is not None and key == exclude.resolve()):
+        if key in seen:
             continue
         seen.add(key)
         unique.append(p)
