@@ -10,12 +10,13 @@ from govxl.findings import FileReport, Finding, Severity
 __version__ = "0.1.0"
 
 
-def template(path: str | Path, edition: str = "2021", values: dict[str, Any] | None = None) -> Path:
+def template(path: str | Path, edition: str | None = None, values: dict[str, Any] | None = None) -> Path:
     """Write the fillable workbook (blank, or filled with `values` by cell code) to `path`."""
+    from govxl.spec import default_edition
     from govxl.workbook import write_template
 
     out = Path(path)
-    write_template(out, edition, values, overwrite=True)
+    write_template(out, edition or default_edition(), values, overwrite=True)
     return out
 
 

@@ -14,7 +14,7 @@ import click
 
 from govxl import __version__
 from govxl.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError, describe
-from govxl.spec import available_editions
+from govxl.spec import available_editions, default_edition
 
 # click words its help in English whatever the locale: its few headings and notes, said in Chinese
 _CLICK_WORDS = {
@@ -50,11 +50,13 @@ class _EditionOption(click.Option):
     data — read only when help is shown, so that starting a command does not load every edition."""
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        from govxl.spec import load_edition
+        from govxl.spec import default_edition, load_edition
 
         editions = "；".join(
             f"{e}（{load_edition(e).basis}，{load_edition(e).years}）" for e in available_editions()
         )
+        if self.default is not None:
+            editions += f"。默认：{default_edition()}"
         self.help = f"{self.help}{editions}。"
         try:
             return super().get_help_record(ctx)
@@ -66,8 +68,8 @@ EDITION = click.option(
     "--edition",
     cls=_EditionOption,
     type=click.Choice(available_editions()),
-    default="2021",
-    show_default=True,
+    default=lambda: default_edition(),
+    show_default=False,
     help="表格格式：",
 )
 

@@ -489,8 +489,8 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
     """X1 for each unit against its own previous-year workbook (matched by 填报单位; reported, not a reason
     to leave a unit out), and for the consolidated totals against last year's (a consolidated workbook among
     the previous inputs, else the sum of last year's units)."""
-    from govxl.crossyear import compare_years
     from govxl.schema import build_frame
+    from govxl.validation.years import compare_years
 
     readable = [e for e in last if e.filing is not None and (year is None or e.year in (None, year - 1))]
     problems = [f"上年报表无法读取：{e.problem}" for e in last if e.filing is None]
@@ -561,8 +561,8 @@ def merge(
     progress: bool = False,
     previous: Sequence[str | Path] = (),
 ) -> MergeResult:
-    from govxl.checker import prose_findings, validate_filings
     from govxl.files import write_atomically
+    from govxl.validation import prose_findings, validate_filings
     from govxl.workbook import render
 
     if output.suffix.lower() != ".xlsx":

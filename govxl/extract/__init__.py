@@ -18,11 +18,12 @@ from govxl.errors import GovxlError
 from govxl.extract.cells import Section, cells_of, split_sections
 from govxl.extract.tables import TableRead, read_table
 from govxl.files import decode_text
+from govxl.filing import CellValues, Filing
 from govxl.findings import CellRef, Finding
-from govxl.grid import grid_for
-from govxl.reader import CellValues, Filing, group_blanks, number_of
+from govxl.grid import grid_for, parse_a1
 from govxl.rules import finding
-from govxl.spec import Edition, available_editions, edition_for_year, load_edition
+from govxl.rules.blank import group_blanks, number_of
+from govxl.spec import Edition, available_editions, default_edition, edition_for_year, load_edition
 
 TEXT_KINDS = (".txt", ".text", ".md")
 HTML_KINDS = (".html", ".htm", ".shtml")
@@ -212,14 +213,17 @@ def _is_agency(text: str) -> bool:
 
 
 def _edition(by_number: dict[str, Section], year: int | None) -> str:
+    """The edition whose markers (spec: markers, words only its table 二 prints) the report's section 二
+    carries; of several, the one the report's year uses, else the newest; with none, the year's edition."""
     t2 = by_number["二"].text if "二" in by_number else ""
-    if "本年制发件数" in t2 or "现行有效件数" in t2:
-        return "2021"
-    if "本年新制作数量" in t2 or "本年新" in t2 or re.search(r"第二十条第[(（]九[)）]项", t2):
-        return "2019"
+    t2 = t2.replace("(", "（").replace(")", "）")
+    marked = [ed for ed in map(load_edition, available_editions()) if any(m in t2 for m in ed.markers)]
+    if marked:
+        fitting = [ed for ed in marked if year is not None and ed.fits_year(year)]
+        return max(fitting or marked, key=lambda ed: ed.first_year).edition
     if year is not None:
         return edition_for_year(year)
-    return max(available_editions())
+    return default_edition()
 
 
 def _filing(
@@ -265,7 +269,7 @@ def _filing(
         for codes in rows.values():
             where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
             findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
-    findings = group_blanks(findings, grid, ref)
+    findings = group_blanks(findings, ed, ref, parse_a1)
     # a report that names no agency (or year) is said to, as a workbook with that cover field blank is
     for code, known in (("unit", bool(unit)), ("year", year is not None)):
         if not known:

@@ -1,260 +1,29 @@
-"""An edition of the official form, loaded from its data file in workbook_templates/.
-
-The data file describes each table as blocks of a row-label tree and a column-header tree. Everything else
-(cell codes, totals, the equations the rules check) is derived here, once, and checked: unique codes, sums that
-name existing cells, no cycles. Coordinates are not this module's business (see grid.py).
-"""
+"""Builds an Edition from its data file, checking it whole: unique codes, sums that name existing cells, no
+cycles, rule ids the catalogue knows. Every error names the file and the entry."""
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from functools import cache, cached_property
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from govxl.errors import SpecError
-
-ValueKind = Literal["count", "amount", "signed", "text", "year", "choice"]
-# custom document properties that mark a workbook as a govxl template of a given edition and structure
-PROP_EDITION = "govxl_edition"
-PROP_VERSION = "govxl_template_version"
-PROP_FINGERPRINT = "govxl_fingerprint"
-
-VALUE_KINDS: tuple[str, ...] = ("count", "amount", "signed", "text", "year", "choice")
-NUMERIC_KINDS: tuple[str, ...] = ("count", "amount", "signed")
-
-
-@dataclass(frozen=True)
-class Node:
-    """One header of a row or column axis; a leaf heads a row or column of cells."""
-
-    code: str
-    label: str
-    children: tuple[Node, ...] = ()
-    sum: tuple[str, ...] = ()
-    rule: str = ""
-    value: str = ""
-    rule_making: bool = False  # a row only agencies with 规章-making power may fill with non-zero
-    span: int = 0  # sheet columns a leaf column takes, where not an equal share
-    value_rule: str = ""  # the rule a bad number here breaks, where not the table's
-    unit: str = ""  # the unit an amount is in (万元), where the form fixes one
-
-    def leaves(self) -> tuple[Node, ...]:
-        if not self.children:
-            return (self,)
-        return tuple(leaf for child in self.children for leaf in child.leaves())
-
-    def depth(self) -> int:
-        return 1 + max((c.depth() for c in self.children), default=0)
-
-
-@dataclass(frozen=True)
-class Block:
-    band: str
-    corner: str
-    columns: tuple[Node, ...]
-    rows: tuple[Node, ...]
-
-    @property
-    def leaf_columns(self) -> tuple[Node, ...]:
-        return tuple(leaf for n in self.columns for leaf in n.leaves())
-
-    @property
-    def leaf_rows(self) -> tuple[Node, ...]:
-        return tuple(leaf for n in self.rows for leaf in n.leaves())
-
-    @property
-    def header_depth(self) -> int:
-        return max(n.depth() for n in self.columns)
-
-    @property
-    def label_depth(self) -> int:
-        return max((n.depth() for n in self.rows if n.label), default=0)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A number cell of a table, or an entry of the cover sheet."""
-
-    code: str
-    sheet: str
-    table: str
-    kind: Literal["input", "total"]
-    value: str
-    row_labels: tuple[str, ...]
-    col_labels: tuple[str, ...]
-    parts: tuple[str, ...] = ()  # for a total: the cell codes its formula sums
-    row: str = ""
-    column: str = ""
-    rule_making: bool = False
-    value_rule: str = ""  # the rule a bad number here breaks (the table's unless a row or column says)
-    unit: str = ""
-
-
-@dataclass(frozen=True)
-class Equation:
-    """lhs cells summed equal rhs cells summed: a total's definition or a printed identity."""
-
-    rule: str
-    table: str
-    kind: Literal["total", "identity"]
-    lhs: tuple[str, ...]
-    rhs: tuple[str, ...]
-    column: str = ""  # the leaf column the equation runs down, for identities checked per column
-    op: Literal["=", "<=", ">="] = "="
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return self.lhs + self.rhs
-
-
-@dataclass(frozen=True)
-class Term:
-    code: str
-    previous: bool = False  # a cell of the previous year's workbook
-    sign: int = 1
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A rule across years: sum of lhs terms equals sum of rhs terms, or (identical) every cell the same."""
-
-    rule: str
-    lhs: tuple[Term, ...] = ()
-    rhs: tuple[Term, ...] = ()
-    identical: bool = False
-    per: str = "row"  # what the relation runs along, for naming its place: a row, or a column
-
-
-@dataclass(frozen=True)
-class Identity:
-    rule: str
-    lhs: tuple[str, ...]
-    rhs: tuple[str, ...]
-    caption: str
-    for_each_column: bool
-    op: Literal["=", "<=", ">="] = "="
-
-
-@dataclass(frozen=True)
-class Table:
-    code: str
-    sheet: str
-    heading: str
-    blocks: tuple[Block, ...]
-    label_widths: tuple[float, ...]
-    value_width: float
-    identities: tuple[Identity, ...]
-    live_checks: tuple[str, ...]
-    live_check_caption: str
-    value_rule: str = ""  # the rule a bad number in this table breaks
-    hints: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (info rule, cells) shown when a cell is non-zero
-
-    @property
-    def label_depth(self) -> int:
-        return max(b.label_depth for b in self.blocks)
-
-    @property
-    def value_columns(self) -> int:
-        return max(
-            sum(leaf.span or 1 for leaf in b.leaf_columns)
-            if any(leaf.span for leaf in b.leaf_columns)
-            else len(b.leaf_columns)
-            for b in self.blocks
-        )
-
-
-@dataclass(frozen=True)
-class CoverField:
-    code: str
-    label: str
-    type: str
-    hint: str
-    choices: tuple[str, ...] = ()
-    max_length: int = 0
-    rule_making: tuple[str, ...] = ()  # for the agency-level choice: the levels with 规章-making power
-    aliases: tuple[tuple[str, str], ...] = ()  # other names offices write for a choice -> the choice
-
-    def choice_of(self, text: str) -> str | None:
-        """The official choice `text` names (itself, or an unambiguous other name of it), None if off-list."""
-        key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-        if key in self.choices:
-            return key
-        return dict(self.aliases).get(key)
-
-
-@dataclass(frozen=True)
-class Cover:
-    sheet: str
-    title: str
-    fields: tuple[CoverField, ...]
-    instructions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Edition:
-    edition: str
-    version: str
-    name: str
-    basis: str
-    first_year: int
-    last_year: int | None
-    cover: Cover
-    tables: tuple[Table, ...]
-    cells: dict[str, Cell] = field(repr=False)
-    equations: tuple[Equation, ...] = field(repr=False)
-    relations: tuple[Relation, ...] = field(default=(), repr=False)
-
-    @property
-    def rule_making_cells(self) -> tuple[str, ...]:
-        return tuple(c.code for c in self.cells.values() if c.rule_making)
-
-    @property
-    def rule_making_levels(self) -> tuple[str, tuple[str, ...]]:
-        """(cover field code, levels with 规章-making power)."""
-        for f in self.cover.fields:
-            if f.rule_making:
-                return f.code, f.rule_making
-        return "", ()
-
-    @property
-    def level_choices(self) -> tuple[str, ...]:
-        """Every official choice of the agency-level field: a value off this list says nothing of 规章 power."""
-        code = self.rule_making_levels[0]
-        return next((f.choices for f in self.cover.fields if f.code == code), ())
-
-    def table(self, code: str) -> Table:
-        return next(t for t in self.tables if t.code == code)
-
-    @cached_property
-    def input_codes(self) -> tuple[str, ...]:
-        return tuple(c.code for c in self.cells.values() if c.kind == "input" and c.table)
-
-    @cached_property
-    def total_codes(self) -> tuple[str, ...]:
-        return tuple(c.code for c in self.cells.values() if c.kind == "total")
-
-    def fits_year(self, year: int) -> bool:
-        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
-
-    @property
-    def years(self) -> str:
-        """The report years the edition covers, as every message says them: 2019—2020年度, 2021年度起."""
-        if self.last_year is None:
-            return f"{self.first_year}年度起"
-        if self.last_year == self.first_year:
-            return f"{self.first_year}年度"
-        return f"{self.first_year}—{self.last_year}年度"
-
-
-def cell_code(table: str, row: str, column: str) -> str:
-    return "_".join(part for part in (table, row, column) if part)
-
-
-# --- loading -------------------------------------------------------------------------------------------
+from govxl.rules import RULES  # the catalogue sits below the spec
+from govxl.spec.model import (
+    NUMERIC_KINDS,
+    Block,
+    Cell,
+    Cover,
+    CoverField,
+    Edition,
+    Equation,
+    Identity,
+    Node,
+    Prose,
+    Relation,
+    Table,
+    Term,
+    cell_code,
+)
 
 
 class _Loader:
@@ -399,7 +168,59 @@ class _Loader:
             cells=cells,
             equations=tuple(equations),
             relations=relations,
+            default=self.get(raw, "default", "顶层", bool, False),
+            markers=tuple(self.get(raw, "markers", "顶层", list, [])),
+            prose=self.prose(self.get(raw, "prose", "顶层", dict, {}), cells),
         )
+
+    def prose(self, raw: dict[str, Any], cells: dict[str, Cell]) -> Prose:
+        """What the prose rules compare sentences with; group names expand to the cells they cover."""
+        where = "prose"
+        counts: dict[str, tuple[str, ...]] = {}
+        for name, codes in self.get(raw, "counts", where, dict, {}).items():
+            for code in codes:
+                if code not in cells:
+                    raise self.fail(f"prose.counts.{name}", f"引用了不存在的单元格 {code!r}")
+            counts[name] = tuple(codes)
+        place = self.get(raw, "outcome_cells", where, dict, {"table": "", "column": ""})
+        table, column = self.get(place, "table", where, str), self.get(place, "column", where, str)
+        outcomes = []
+        for i, o in enumerate(self.get(raw, "outcomes", where, list, [])):
+            owhere = f"prose.outcomes[{i}]"
+            rows = self.get(o, "rows", owhere, list)
+            codes = tuple(
+                c.code
+                for c in cells.values()
+                if c.table == table
+                and c.column == column
+                and any(c.row == r or c.row.startswith(r + "_") for r in rows)
+            )
+            if not codes:
+                raise self.fail(owhere, f"行 {rows!r} 在表 {table!r} 的 {column!r} 列没有单元格")
+            outcomes.append((self.get(o, "name", owhere, str), codes))
+        bases = tuple(tuple(b) for b in self.get(raw, "share_bases", where, list, []))
+        for b in bases:
+            if not set(b) <= set(counts):
+                raise self.fail("prose.share_bases", f"{b!r} 不在 counts 中")
+        appeals_raw = self.get(raw, "appeals", where, dict, {"table": "", "not_upheld": []})
+        atable = self.get(appeals_raw, "table", "prose.appeals", str)
+        appeals = tuple(c.code for c in cells.values() if c.table == atable and c.kind == "input" and atable)
+        kinds = self.get(appeals_raw, "not_upheld", "prose.appeals", list)  # leaf columns under each appeal
+        not_upheld = tuple(c for c in appeals if any(cells[c].column.endswith(k) for k in kinds))
+        return Prose(counts, tuple(outcomes), bases, appeals, not_upheld)
+
+    def check_rules(self, ed: Edition) -> None:
+        """Every rule id the file names is one the catalogue knows: a renamed id would otherwise load, and
+        break only when a workbook broke the rule."""
+        named: list[tuple[str, str]] = [(f"equations（表 {e.table}）", e.rule) for e in ed.equations]
+        for t in ed.tables:
+            named.append((f"tables {t.code} value_rule", t.value_rule))
+            named += [(f"tables {t.code} hints", rule) for rule, _ in t.hints]
+        named += [(f"单元格 {c.code} value_rule", c.value_rule) for c in ed.cells.values() if c.value_rule]
+        named += [(f"across_years {r.rule}", r.rule) for r in ed.relations]
+        for where, rule in named:
+            if rule not in RULES:
+                raise self.fail(where, f"规则编号 {rule!r} 不在规则目录中（见 govxl rules）")
 
     def term(self, text: str, c: str, where: str, cells: dict[str, Cell]) -> Term:
         """ "-previous:t3_forward_{c}" -> Term; "-" subtracts, "previous:" is a cell of last year's workbook."""
@@ -601,50 +422,7 @@ def parse_edition(text: str, source: str) -> Edition:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SpecError(f"版式数据文件 {source} 不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
-    return _Loader(source).edition(raw)
-
-
-def templates_dir() -> Path:
-    """workbook_templates/: inside the package in an installed wheel, beside it in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "workbook_templates", here.parent / "workbook_templates"):
-        if folder.is_dir():
-            return folder
-    raise SpecError("找不到版式数据文件夹 workbook_templates（安装不完整？）")
-
-
-def available_editions() -> tuple[str, ...]:
-    return tuple(sorted(p.stem for p in templates_dir().glob("*.json")))
-
-
-@cache
-def load_edition(edition: str = "2021") -> Edition:
-    if edition not in available_editions():
-        known = "、".join(available_editions())
-        raise SpecError(f"没有 {edition} 版的报告格式（现有：{known}）")
-    path = templates_dir() / f"{edition}.json"
-    return parse_edition(path.read_text(encoding="utf-8"), f"workbook_templates/{edition}.json")
-
-
-def edition_for_year(year: int) -> str:
-    for ed in available_editions():
-        if load_edition(ed).fits_year(year):
-            return ed
-    raise SpecError(f"没有适用于 {year} 年度报告的格式")
-
-
-def compute_totals(edition: Edition, values: dict[str, float]) -> dict[str, float]:
-    """Every total recomputed from the inputs (a missing or blank input counts as 0)."""
-    out: dict[str, float] = {}
-
-    def value(code: str) -> float:
-        cell = edition.cells[code]
-        if cell.kind == "input":
-            return values.get(code) or 0
-        if code not in out:
-            out[code] = sum(value(p) for p in cell.parts)
-        return out[code]
-
-    for code in edition.total_codes:
-        value(code)
-    return out
+    loader = _Loader(source)
+    ed = loader.edition(raw)
+    loader.check_rules(ed)
+    return ed
