@@ -151,11 +151,26 @@ def template(output: Path, edition: str, agency: str | None, year: int | None, f
 @cli.command()
 @EDITION
 @format_option("text", "json", "markdown", help="输出格式（markdown 即 docs/ 中的编码表）。")
-def cells(edition: str, fmt: str) -> None:
+@click.option("--list-editions", "list_editions", is_flag=True, help="只列出现有的表格格式（JSON）。")
+def cells(edition: str, fmt: str, list_editions: bool) -> None:
     """列出单元格编码表：每个填写格和合计格的编码、位置、标签和公式。"""
     from govxl.cells import cell_map, render_markdown, render_text
 
-    if fmt == "json":
+    if list_editions:
+        from govxl.spec import load_edition
+
+        eds = [load_edition(e) for e in available_editions()]
+        listed = [
+            {
+                "edition": ed.edition,
+                "basis": ed.basis,
+                "years": ed.years,
+                "default": ed.edition == default_edition(),
+            }
+            for ed in eds
+        ]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=1))
+    elif fmt == "json":
         click.echo(json.dumps(cell_map(edition), ensure_ascii=False, indent=1))
     elif fmt == "markdown":
         click.echo(render_markdown(edition), nl=False)
