@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from govxl.rules.registry import E, Rule, W, register
+from typing import TYPE_CHECKING, Any
+
+from govxl.rules.registry import E, Rule, W, finding, register
+from govxl.values import parse_number, text_of
+
+if TYPE_CHECKING:
+    from govxl.filing import Filing
+    from govxl.findings import CellRef
+    from govxl.spec import Edition
 
 FAMILY = register(
     Rule("C1", W, "封面项未填", "封面“{label}”未填写", "填报单位、报告年度、单位类型用于汇总和规章核对。", "封面"),
@@ -24,3 +32,38 @@ FAMILY = register(
         "封面",
     ),
 )
+
+
+def read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef, *, consolidated: bool) -> None:
+    """One cover entry into `filing.cover`, with the findings it deserves (C1–C4, and X5 for the year)."""
+    field_ = next(f for f in ed.cover.fields if f.code == code)
+    if raw is None or text_of(raw) == "":
+        filing.cover[code] = None
+        # a consolidated workbook is no one office: it has no 单位类型, contact or phone of its own
+        if not consolidated or code in ("unit", "year"):
+            filing.findings.append(finding("C1", (ref,), label=field_.label))
+        return
+    if field_.type != "year":
+        text = text_of(raw)
+        if field_.type == "choice":
+            choice = field_.choice_of(text)
+            if choice is None:  # kept as written, for the merge; the 规章 rule treats it as unknown (R2.2U)
+                shown = text if len(text) <= 40 else text[:40] + "…"
+                options = "、".join(field_.choices)
+                filing.findings.append(finding("C3", (ref,), actual=shown, label=field_.label, options=options))
+            text = choice or text
+        elif field_.max_length and len(text) > field_.max_length:
+            filing.findings.append(
+                finding("C4", (ref,), actual=len(text), label=field_.label, limit=field_.max_length)
+            )
+        filing.cover[code] = text
+        return
+    parsed = parse_number(raw)
+    year = parsed.number
+    if year is None or not float(year).is_integer() or not 1900 < year < 2200:
+        filing.cover[code] = None
+        filing.findings.append(finding("C2", (ref,), actual=text_of(raw), raw=text_of(raw)))
+        return
+    filing.cover[code] = int(year)
+    if not ed.fits_year(int(year)):
+        filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=ed.years))
