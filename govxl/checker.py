@@ -23,7 +23,7 @@ def read_all(
     paths: Sequence[Path], edition: str | None = None, progress: bool = False
 ) -> tuple[list[Filing | None], list[str]]:
     """Read every file, in worker processes when there are many (as merge reads them)."""
-    from govxl.merger import _prepare_validation
+    from govxl.merge.inputs import _prepare_validation
     from govxl.pool import pool_map
 
     results = pool_map(
@@ -216,7 +216,7 @@ def _with_previous(
     among them when its last year is known)."""
     pairs: list[tuple[int, Filing]] = []
     if previous:
-        from govxl.merger import unit_key
+        from govxl.merge.inputs import unit_key
 
         last, problems = read_all(previous)
         for problem in problems:
