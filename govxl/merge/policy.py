@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from govxl.errors import GovxlError
-from govxl.findings import Severity
+from govxl.findings import Finding, Severity
 from govxl.merge.entries import (
     COUNTED_TWICE,
     DUPLICATE,
@@ -25,6 +25,7 @@ from govxl.merge.entries import (
 from govxl.merge.inputs import unit_key
 from govxl.merge.sums import _clean
 from govxl.reader import Filing
+from govxl.rules import RULES
 from govxl.spec import load_edition
 
 
@@ -155,6 +156,9 @@ def _double_counting(entries: list[Entry]) -> list[str]:
     return problems
 
 
+CARRIED = "X1"  # the rule across years a merge checks: this year's 上年结转 is last year's 结转下年度
+
+
 def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> list[str]:
     """X1 for each unit against its own previous-year workbook (matched by 填报单位; reported, not a reason
     to leave a unit out), and for the consolidated totals against last year's (a consolidated workbook among
@@ -170,7 +174,7 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
     pairs = [(e, newest[unit_key(e.unit)]) for e in entries if e.filing and unit_key(e.unit) in newest]
     found = compare_years([(a.filing, b.filing) for a, b in pairs if a.filing and b.filing])
     for (entry, _), extra in zip(pairs, found, strict=True):
-        entry.findings = entry.findings + [f for f in extra if f.rule == "X1"]
+        entry.findings = entry.findings + [f for f in extra if f.rule == CARRIED]
     included = [e.filing for e in entries if e.status == INCLUDED and e.filing]
     merged = [e for e in readable if e.merged]
     basis = [e.filing for e in (merged or readable) if e.filing]
@@ -179,18 +183,32 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
     this_ed, prev_ed = load_edition(included[0].edition), load_edition(basis[0].edition)
     this_frame, prev_frame = build_frame(this_ed, included), build_frame(prev_ed, basis)
     for rel in this_ed.relations:
-        if rel.rule != "X1" or not all(t.code in prev_ed.cells for t in rel.rhs):
+        if rel.rule != CARRIED or not all(t.code in prev_ed.cells for t in rel.rhs):
             continue
         now = sum(float(this_frame[t.code].sum()) for t in rel.lhs)
         before = sum(float(prev_frame[t.code].sum()) for t in rel.rhs)
         if abs(now - before) > 1e-6:
             label = this_ed.cells[rel.lhs[0].code].col_labels[-1]
-            problems.append(
-                f"X1（汇总）{label}列：各单位上年结转之和 {_clean(now)} 不等于上年"
-                f"{'汇总表' if merged else '各单位'}结转下年度继续办理之和 {_clean(before)}，"
-                "请核实单位增减或报表差错"
-            )
+            problems.append(_summed(rel.rule, f"{label}列", now, before, merged=bool(merged)).message)
     return problems
+
+
+# how a rule across years reads when it is checked on the sums: the catalogue's template speaks of one unit's
+# workbook, this one of all units' and last year's consolidated workbook (or units)
+SUMMED = (
+    "{rule}（汇总）{where}：各单位上年结转之和 {lhs} 不等于上年{basis}结转下年度继续办理之和 {rhs}，"
+    "请核实单位增减或报表差错"
+)
+
+
+def _summed(rule_id: str, where: str, now: float, before: float, *, merged: bool) -> Finding:
+    """The finding of `rule_id` (X1) on the consolidated totals: the rule's id and severity from the
+    catalogue, the sums as its fields."""
+    rule = RULES[rule_id]
+    lhs, rhs = _clean(now), _clean(before)
+    basis = "汇总表" if merged else "各单位"
+    message = SUMMED.format(rule=rule.id, where=where, lhs=lhs, rhs=rhs, basis=basis)
+    return Finding(rule.id, rule.severity, message, expected=rhs, actual=lhs)
 
 
 def _members(e: Entry) -> list[str]:
