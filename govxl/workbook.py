@@ -19,7 +19,8 @@ from typing import Any
 import xlsxwriter
 
 from govxl.files import write_atomically
-from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, Place, SheetGrid, a1, col_letter, grid_for
+from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, a1, col_letter, grid_for
+from govxl.layout import Place, SheetGrid
 from govxl.spec import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, CoverField, Edition, compute_totals
 
 FONT = "宋体"
