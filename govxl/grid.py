@@ -99,8 +99,6 @@ class Grid:
             code: "=" + self._sum_expr(cell.parts) for code, cell in edition.cells.items() if cell.kind == "total"
         }
 
-    # --- addresses and formulas ---------------------------------------------------------------------
-
     def sheet_of(self, code: str) -> SheetGrid:
         return self.where[code][0]
 
