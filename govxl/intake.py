@@ -14,7 +14,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200  # no part of a genuine workbook is compressed more than this (bombs: about 1,000)
 MAX_CONSOLIDATED_RATIO = 40  # a consolidated workbook as a whole: spreadsheet XML compresses 3 to 20 to one
-PROP_MERGED = "govxl_merged_units"  # the custom property of a consolidated workbook (govxl.merger)
+PROP_MERGED = "govxl_merged_units"  # the custom property of a consolidated workbook (govxl.merge)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 

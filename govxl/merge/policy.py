@@ -24,7 +24,7 @@ from govxl.merge.entries import (
     Entry,
 )
 from govxl.merge.sums import _clean
-from govxl.rules import RULES
+from govxl.rules import finding
 from govxl.spec import load_edition
 
 
@@ -192,22 +192,11 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
     return problems
 
 
-# how a rule across years reads when it is checked on the sums: the catalogue's template speaks of one unit's
-# workbook, this one of all units' and last year's consolidated workbook (or units)
-SUMMED = (
-    "{rule}（汇总）{where}：各单位上年结转之和 {lhs} 不等于上年{basis}结转下年度继续办理之和 {rhs}，"
-    "请核实单位增减或报表差错"
-)
-
-
 def _summed(rule_id: str, where: str, now: float, before: float, *, merged: bool) -> Finding:
-    """The finding of `rule_id` (X1) on the consolidated totals: the rule's id and severity from the
-    catalogue, the sums as its fields."""
-    rule = RULES[rule_id]
+    """X1 on the consolidated totals (the catalogue's X1.1): this year's units' 上年结转 against last year's."""
     lhs, rhs = _clean(now), _clean(before)
     basis = "汇总表" if merged else "各单位"
-    message = SUMMED.format(rule=rule.id, where=where, lhs=lhs, rhs=rhs, basis=basis)
-    return Finding(rule.id, rule.severity, message, expected=rhs, actual=lhs)
+    return finding(f"{rule_id}.1", expected=rhs, actual=lhs, where=where, lhs=lhs, rhs=rhs, basis=basis)
 
 
 def _members(e: Entry) -> list[str]:

@@ -1,6 +1,6 @@
 """Rules across years (X1–X5): this year's workbook against the previous year's, of either edition.
 
-The relations are declared in each edition's data (across_years); govxl/crossyear.py computes their
+The relations are declared in each edition's data (across_years); govxl/validation/years.py computes their
 residuals for many pairs in one pass; this module holds the rules and turns a failed relation into a finding.
 """
 
@@ -24,6 +24,15 @@ FAMILY = register(
         "上年结转等于上年报表的结转下年度",
         "{where}：上年结转 {lhs} 不等于上年报表的“结转下年度继续办理” {rhs}",
         "本年的上年结转就是上年报表结转下年度继续办理的申请；机构改革等特殊情况请写明说明。",
+        "跨年度",
+    ),
+    Rule(
+        "X1.1",
+        E,
+        "汇总的上年结转等于上年的结转下年度",
+        "X1（汇总）{where}：各单位上年结转之和 {lhs} 不等于上年{basis}结转下年度继续办理之和 {rhs}，"
+        "请核实单位增减或报表差错",
+        "汇总时，各单位上年结转之和应等于上年汇总表（或上年各单位）结转下年度继续办理之和；单位增减或报表差错会使两者不等。",
         "跨年度",
     ),
     Rule(
