@@ -37,7 +37,7 @@ def compose(filing: Filing, office: OfficeText | None = None, draft: bool = Fals
     nums = Numbers(ed, values)
     unit = filing.unit or "【请填写填报单位】"
     year = str(filing.year) if filing.year else "【请填写年度】"
-    title = f"{unit}{year}年政府信息公开工作年度报告" + ("（草稿）" if draft else "")
+    title = (unit, f"{year}年政府信息公开工作年度报告" + ("（草稿）" if draft else ""))
     sections = []
     own = office.sections if office else {}
     for number in "一二三四五六":
@@ -54,7 +54,9 @@ def compose(filing: Filing, office: OfficeText | None = None, draft: bool = Fals
 def _opening(filing: Filing, basis: str, name: str, unit: str, year: str) -> Paragraph:
     contact = str(filing.cover.get("contact") or "").strip()
     phone = str(filing.cover.get("phone") or "").strip()
-    ask = "；".join(x for x in (f"联系人：{contact}" if contact else "", f"联系电话：{phone}" if phone else "") if x)
+    ask = "；".join(
+        x for x in (f"联系人：{contact}" if contact else "", f"联系电话：{phone}" if phone else "") if x
+    )
     return Paragraph(
         "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和国务院办公厅政府信息与政务公开办公室"
         f"《{name}》（{basis}）要求编制。本报告中所列数据的统计期限自{year}年1月1日起，至{year}年12月31日止。"

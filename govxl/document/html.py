@@ -8,7 +8,9 @@ from html import escape
 
 from govxl.document.model import Document, Paragraph, Table, TableCell
 
-_SERIF = '"仿宋_GB2312", "仿宋", FangSong, STFangsong, "宋体", SimSun, "AR PL UMing CN", "Noto Serif CJK SC", serif'
+_SERIF = (
+    '"仿宋_GB2312", "仿宋", FangSong, STFangsong, "宋体", SimSun, "AR PL UMing CN", "Noto Serif CJK SC", serif'
+)
 _SONG = '"宋体", SimSun, "AR PL UMing CN", "Noto Serif CJK SC", serif'
 _HEI = '"黑体", SimHei, "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif'
 _TITLE = '"方正小标宋简体", "华文中宋", STZhongsong, "宋体", SimSun, "AR PL UMing CN", serif'
@@ -26,9 +28,10 @@ p.placeholder {{ background: #fff3a8; }}
 .draft {{ color: #b00000; font-family: {_HEI}; font-size: 18px; font-weight: bold; text-align: right;
   border-bottom: 2px solid #b00000; margin: 0 0 8px; }}
 .table-wrap {{ overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 6px 0 14px; }}
-table {{ border-collapse: collapse; width: 100%; font-family: {_SONG}; font-size: 13px; line-height: 1.4; }}
+table {{ border-collapse: collapse; width: 100%; table-layout: fixed; font-family: {_SONG}; font-size: 13px;
+  line-height: 1.4; }}
 table.wide {{ min-width: 640px; }}
-table.widest {{ min-width: 760px; font-size: 12px; }}
+table.widest {{ min-width: 720px; font-size: 12px; }}
 th, td {{ border: 1px solid #000; padding: 3px 4px; text-align: center; vertical-align: middle; }}
 th {{ font-weight: normal; }}
 th[scope="row"], th[scope="rowgroup"], th.band {{ text-align: left; }}
@@ -69,7 +72,7 @@ def to_html(doc: Document) -> str:
     ]
     if doc.draft:
         out.append('<div class="draft">草稿</div>')
-    out.append(f"<h1>{escape(doc.title)}</h1>")
+    out.append(f"<h1>{'<br>'.join(escape(line) for line in doc.title_lines)}</h1>")
     out.extend(_paragraph(p) for p in doc.opening)
     for s in doc.sections:
         out.append(f"<section><h2>{escape(s.heading)}</h2>")
@@ -93,6 +96,9 @@ def _table(table: Table, caption: str) -> str:
     rows = table.rows()
     head, body = rows[: table.header_rows], rows[table.header_rows :]
     parts = [f'<div class="table-wrap"><table class="form{wide}" aria-label="{escape(caption)}">']
+    total = sum(table.col_widths)
+    cols = "".join(f'<col style="width:{100 * w / total:.2f}%">' for w in table.col_widths)
+    parts.append(f"<colgroup>{cols}</colgroup>")
     if head:
         parts.append("<thead>")
         parts.extend(_row(r) for r in head)
@@ -111,7 +117,9 @@ def _row(cells: list[TableCell]) -> str:
 
 
 def _cell(c: TableCell) -> str:
-    spans = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+    spans = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
+        f' colspan="{c.colspan}"' if c.colspan > 1 else ""
+    )
     text = escape(c.text)
     if c.role == "value":
         return f"<td{spans}>{text}</td>"

@@ -1,5 +1,5 @@
-"""The report as one small model: a title, the opening paragraph, and sections 一 to 六, of which 二, 三 and 四 hold
-the official tables. Both writers (.docx, .html) render this model and nothing else, so they cannot disagree.
+"""The report as one small model: a title, the opening paragraph, and sections 一 to 六, of which 二, 三 and 四
+hold the official tables. Both writers (.docx, .html) render this model and nothing else, so they cannot disagree.
 
 A table is built from the same spec grid the template uses (govxl.grid): every label, header band and merge
 is where the template puts it, so the report prints the form label for label; no label is written here.
@@ -68,11 +68,15 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    title: str
+    title_lines: tuple[str, ...]  # the title as printed: the agency on a line, then the year's report
     opening: tuple[Paragraph, ...]
     sections: tuple[Section, ...]
     draft: bool = False
     edition: str = "2021"
+
+    @property
+    def title(self) -> str:
+        return "".join(self.title_lines)
 
     def prose(self) -> str:
         """The text of sections 一, 五 and 六, as the prose rules read a published report's."""
@@ -101,7 +105,9 @@ def _skeleton(edition: str, code: str) -> Table:
             )
         )
     for cell_code, place in sheet.cells.items():
-        cells.append(TableCell(place.row - first, place.col, 1, place.last_col - place.col + 1, "", "value", cell_code))
+        cells.append(
+            TableCell(place.row - first, place.col, 1, place.last_col - place.col + 1, "", "value", cell_code)
+        )
     for c in cells:
         covered.update((c.row + r, c.col + k) for r in range(c.rowspan) for k in range(c.colspan))
     height = last - first + 1

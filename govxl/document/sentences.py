@@ -63,9 +63,7 @@ class Numbers:
 def applications(nums: Numbers) -> list[str]:
     """一（二）依申请公开: received, carried over, answered with each outcome's share, carried forward, and
     the 复议/诉讼 of table 四. None when a number it needs is not usable (a draft of a faulty workbook)."""
-    new, carried, done, forward = (
-        nums.get(f"t3_{row}_total") for row in ("new", "carried", "done", "forward")
-    )
+    new, carried, done, forward = (nums.get(f"t3_{row}_total") for row in ("new", "carried", "done", "forward"))
     if new is None or carried is None or done is None or forward is None:
         return []
     out = []
@@ -100,15 +98,27 @@ def disclosure(nums: Numbers) -> list[str]:
     if "t2_norm_valid" in nums.ed.cells:  # 2021: 本年制发 / 本年废止 / 现行有效
         for row, name in (("rule", "规章"), ("norm", "行政规范性文件")):
             made, repealed, valid = (nums.get(f"t2_{row}_{c}") for c in ("made", "repealed", "valid"))
-            if made is None or repealed is None or valid is None or (row == "rule" and not made + repealed + valid):
+            if (
+                made is None
+                or repealed is None
+                or valid is None
+                or (row == "rule" and not made + repealed + valid)
+            ):
                 continue
             out.append(f"本年度制发{name}{_n(made)}件，废止{_n(repealed)}件，现行有效{name}{_n(valid)}件。")
     else:  # 2019: 本年新制作 / 本年新公开 / 对外公开总数量
         for row, name in (("rule", "规章"), ("norm", "行政规范性文件")):
             made, published, total = (nums.get(f"t2_{row}_{c}") for c in ("made", "published", "public_total"))
-            if made is None or published is None or total is None or (row == "rule" and not made + published + total):
+            if (
+                made is None
+                or published is None
+                or total is None
+                or (row == "rule" and not made + published + total)
+            ):
                 continue
-            out.append(f"本年度新制作{name}{_n(made)}件，新公开{_n(published)}件，对外公开{name}总数{_n(total)}件。")
+            out.append(
+                f"本年度新制作{name}{_n(made)}件，新公开{_n(published)}件，对外公开{name}总数{_n(total)}件。"
+            )
     return out
 
 
