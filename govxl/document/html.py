@@ -23,7 +23,7 @@ h1 {{ font-family: {_TITLE}; font-size: 26px; font-weight: normal; text-align: c
   margin: 8px 0 20px; }}
 h2 {{ font-family: {_HEI}; font-size: 18px; font-weight: normal; margin: 20px 0 8px; break-after: avoid; }}
 h3 {{ font-family: {_SERIF}; font-size: 16px; font-weight: bold; margin: 8px 0 4px; text-indent: 2em; }}
-p {{ margin: 0 0 6px; text-indent: 2em; }}
+p {{ margin: 0 0 6px; text-indent: 2em; white-space: pre-wrap; }}
 p.placeholder {{ background: #fff3a8; }}
 .draft {{ color: #b00000; font-family: {_HEI}; font-size: 18px; font-weight: bold; text-align: right;
   border-bottom: 2px solid #b00000; margin: 0 0 8px; }}
