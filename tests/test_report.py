@@ -99,7 +99,9 @@ def test_a_draft_is_written_and_marked_on_every_page(capsys: pytest.CaptureFixtu
     assert all(not s.header.paragraphs[0].text for s in docx.Document(final.written[0]).sections)
 
 
-def test_a_wrong_number_in_the_offices_text_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_wrong_number_in_the_offices_text_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     text = tmp_path / "正文.txt"
     text.write_text(
         "一、总体情况\n本年度共收到政府信息公开申请13件。\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n",
@@ -143,7 +145,9 @@ def test_text_from_the_workbook_is_escaped(tmp_path: Path) -> None:
     assert docx.Document(str(path)).paragraphs[0].text.startswith('<script>alert("x")</script>某局&')
 
 
-def test_bad_requests_are_said_plainly_and_write_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_bad_requests_are_said_plainly_and_write_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     no_headings = tmp_path / "正文.txt"
     no_headings.write_text("我们今年做了很多工作。\n", encoding="utf-8")
     out = tmp_path / "r.docx"
