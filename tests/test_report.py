@@ -184,3 +184,21 @@ def test_the_installed_command_writes_the_report(govxl: Govxl, tmp_path: Path) -
     assert refused.returncode == 1, refused.stderr
     assert json.loads(refused.stdout)["files"][0]["report"] == []
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_draft_of_an_unreadable_cell_prints_no_number_for_it_nor_for_its_totals(tmp_path: Path) -> None:
+    from tests.helpers import clean_values, write
+
+    values = clean_values()
+    values["t3_new_np"] = "十二"
+    workbook = write(tmp_path / "填报表.xlsx", values)
+    refused = make_report(workbook, tmp_path / "r.docx", None)
+    assert refused.blocked and [f.rule for f in refused.report.findings if f.severity.value == "error"] == ["R3.4"]
+    doc = compose(read_filing(workbook), draft=True)
+    t3 = next(s.table for s in doc.sections if s.table is not None and s.table.code == "t3")
+    shown = {c.code: c.text for c in t3.cells if c.code}
+    assert shown["t3_new_np"] == shown["t3_new_total"] == ""  # not a total that counts 十二 as 0
+    assert shown["t3_carried_total"] == "2" and shown["t3_done_total"] == "14"
+    one = next(s for s in doc.sections if s.number == "一")
+    said = [p for p in one.paragraphs if "申请" in p.text and p.kind != "subheading"]
+    assert [p.kind for p in said] == ["placeholder"]  # no sentence says how many were received

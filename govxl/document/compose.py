@@ -25,10 +25,18 @@ def _fill(what: str) -> Paragraph:
 
 
 def numbers_of(filing: Filing) -> dict[str, float]:
-    """Inputs as filled and every total recomputed from them: the report prints totals that add up."""
+    """Inputs as filled and every total recomputed from them: the report prints totals that add up. A total
+    over a cell that holds no usable number (in a draft) is left out, not summed as if that cell were 0."""
     ed = load_edition(filing.edition)
     inputs = {c: v for c, v in filing.inputs.items() if not math.isnan(v)}
-    return {**inputs, **compute_totals(ed, inputs)}
+    unusable = {c for c, v in filing.inputs.items() if math.isnan(v)}
+
+    def broken(code: str) -> bool:
+        cell = ed.cells[code]
+        return code in unusable or (cell.kind == "total" and any(broken(p) for p in cell.parts))
+
+    totals = compute_totals(ed, inputs)
+    return {**inputs, **{c: v for c, v in totals.items() if not unusable or not broken(c)}}
 
 
 def compose(filing: Filing, office: OfficeText | None = None, draft: bool = False) -> Document:

@@ -39,21 +39,26 @@ def to_docx(doc: Document) -> bytes:
         body += [_paragraph(p.text, p.kind) for p in s.paragraphs]
         if s.table is not None:
             body.append(_table(s.table))
-    parts = {**members, "word/document.xml": head + "".join(body).encode("utf-8") + tail}
-    parts["docProps/core.xml"] = _core(doc.title)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            info = zipfile.ZipInfo(name, date_time=(2021, 9, 26, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, data)
+    # the package's other members are zipped once (styles alone are 800 KB of XML): only these two are new
+    out = io.BytesIO(members)
+    out.seek(0, io.SEEK_END)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
+        _add(zf, "docProps/core.xml", _core(doc.title))
+        _add(zf, "word/document.xml", head + "".join(body).encode("utf-8") + tail)
     return out.getvalue()
 
 
+def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2021, 9, 26, 0, 0, 0))  # same report, same bytes
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
 @functools.cache
-def _base(draft: bool) -> tuple[dict[str, bytes], bytes, bytes]:
+def _base(draft: bool) -> tuple[bytes, bytes, bytes]:
     """The package python-docx makes with the page set-up, styles, font table, header and footer — the same
-    for every report, so made once — as its members, and its document.xml split where the body goes."""
+    for every report, so made once — zipped without its document.xml and core properties, and its
+    document.xml split where the body goes."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
@@ -83,9 +88,14 @@ def _base(draft: bool) -> tuple[dict[str, bytes], bytes, bytes]:
     # the template's thumbnail is a picture of some other document: no preview is better than a wrong one
     members["_rels/.rels"] = re.sub(rb"<Relationship [^>]*thumbnail[^>]*/>", b"", members["_rels/.rels"])
     document = members.pop("word/document.xml")
+    del members["docProps/core.xml"]
     open_at = document.index(b"<w:body>") + len(b"<w:body>")
     close_at = document.rindex(b"<w:sectPr")
-    return members, document[:open_at], document[close_at:]
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            _add(zf, name, data)
+    return package.getvalue(), document[:open_at], document[close_at:]
 
 
 _THUMBNAIL = "docProps/thumbnail.jpeg"
