@@ -202,3 +202,74 @@ def test_a_draft_of_an_unreadable_cell_prints_no_number_for_it_nor_for_its_total
     one = next(s for s in doc.sections if s.number == "一")
     said = [p for p in one.paragraphs if "申请" in p.text and p.kind != "subheading"]
     assert [p.kind for p in said] == ["placeholder"]  # no sentence says how many were received
+
+
+def _expected_rows(edition: str) -> dict[str, list[list[str]]]:
+    """Each table's rows as the official form prints them (shared/official-format.md, transcribed by hand in
+    tests/official_labels.py): the header labels and row labels that begin on each row, and how many numbers."""
+    from tests import official_labels as ol
+
+    def t2(rows: list[tuple]) -> list[list[str]]:
+        out = []
+        for kind, *rest in rows:
+            out.append([rest[0]] if kind == "band" else rest[0] if kind == "head" else [rest[0]] + ["#"] * rest[1])
+        return out
+
+    def t3(rows: list[list[str]]) -> list[list[str]]:
+        out = []
+        for i, labels in enumerate(rows):
+            starting = [lb for k, lb in enumerate(labels) if i == 0 or rows[i - 1][: k + 1] != labels[: k + 1]]
+            out.append(starting + ["#"] * 7)
+        return out
+
+    outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    head3 = [[ol.T3_NOTE, "申请人情况"], ["自然人", "法人或其他组织", "总计"], [c[-1] for c in ol.T3_COLUMNS[1:6]]]
+    head4 = [["行政复议", "行政诉讼"], [*outcomes, "未经复议直接起诉", "复议后起诉"], outcomes * 2]
+    modern = edition == "2021"
+    return {
+        "t2": t2(ol.T2_ROWS_2021 if modern else ol.T2_ROWS_2019),
+        "t3": head3 + t3(ol.T3_ROWS_2021 if modern else ol.T3_ROWS_2019),
+        "t4": [*head4, ["#"] * 15],
+    }
+
+
+@pytest.mark.parametrize("edition", ["2021", "2019"])
+def test_the_tables_are_the_official_ones_label_for_label(edition: str) -> None:
+    import random
+
+    from lxml import html as lxml_html
+
+    from govxl.spec import load_edition
+    from tests.report_fills import consistent_fill, filing_of
+
+    ed = load_edition(edition)
+    doc = compose(filing_of(ed, consistent_fill(ed, random.Random(5)), "某某局", ed.first_year))
+    expected = _expected_rows(edition)
+    tables = lxml_html.fromstring(render_html(doc)).findall(".//table")
+    for table, code in zip(tables, ("t2", "t3", "t4"), strict=True):
+        rows = [
+            [c.text_content() if c.tag == "th" else "#" for c in tr.iterchildren("th", "td")]
+            for tr in table.iter("tr")
+        ]
+        assert rows == expected[code], code
+    # the Word tables: each cell where it begins (a vertical merge's later rows continue it), numbers as #
+    import io
+    import re
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(render_docx(doc))) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+    for table, code in zip(body.iter(f"{w}tbl"), ("t2", "t3", "t4"), strict=True):
+        rows = []
+        for tr in table.iter(f"{w}tr"):
+            texts = [
+                "".join(t.text or "" for t in tc.iter(f"{w}t"))
+                for tc in tr.iter(f"{w}tc")
+                if tc.find(f"{w}tcPr/{w}vMerge") is None
+                or tc.find(f"{w}tcPr/{w}vMerge").get(f"{w}val") == "restart"
+            ]
+            rows.append(["#" if re.fullmatch(r"-?\d+(\.\d+)?", t) else t for t in texts])
+        assert rows == expected[code], code

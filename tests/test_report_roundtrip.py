@@ -41,6 +41,7 @@ def check_all(filings: list[Filing]) -> list[list[Finding]]:
     ]
 
 
+@pytest.mark.slow  # about 25 s an edition, nine tenths of it python-docx walking the Word tables back
 @pytest.mark.parametrize("edition", ["2021", "2019"])
 def test_random_fills_come_back_cell_for_cell(edition: str, tmp_path: Path) -> None:
     ed = load_edition(edition)

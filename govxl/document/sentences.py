@@ -93,32 +93,24 @@ def reviews(nums: Numbers) -> list[str]:
 
 
 def disclosure(nums: Numbers) -> list[str]:
-    """一（一）主动公开: the 规章 and 行政规范性文件 of table 二, in the words of its own columns."""
+    """一（一）主动公开: the 规章 and 规范性文件 rows of table 二, named by their labels, in the words of its
+    columns (2021: 本年制发 / 本年废止 / 现行有效; 2019: 本年新制作 / 本年新公开 / 对外公开总数量). 规章 only when
+    there are any: most offices cannot make them."""
+    modern = "t2_norm_valid" in nums.ed.cells
+    columns = ("made", "repealed", "valid") if modern else ("made", "published", "public_total")
     out = []
-    if "t2_norm_valid" in nums.ed.cells:  # 2021: 本年制发 / 本年废止 / 现行有效
-        for row, name in (("rule", "规章"), ("norm", "行政规范性文件")):
-            made, repealed, valid = (nums.get(f"t2_{row}_{c}") for c in ("made", "repealed", "valid"))
-            if (
-                made is None
-                or repealed is None
-                or valid is None
-                or (row == "rule" and not made + repealed + valid)
-            ):
-                continue
-            out.append(f"本年度制发{name}{_n(made)}件，废止{_n(repealed)}件，现行有效{name}{_n(valid)}件。")
-    else:  # 2019: 本年新制作 / 本年新公开 / 对外公开总数量
-        for row, name in (("rule", "规章"), ("norm", "行政规范性文件")):
-            made, published, total = (nums.get(f"t2_{row}_{c}") for c in ("made", "published", "public_total"))
-            if (
-                made is None
-                or published is None
-                or total is None
-                or (row == "rule" and not made + published + total)
-            ):
-                continue
-            out.append(
-                f"本年度新制作{name}{_n(made)}件，新公开{_n(published)}件，对外公开{name}总数{_n(total)}件。"
-            )
+    for row in ("rule", "norm"):
+        counts = [nums.get(f"t2_{row}_{c}") for c in columns]
+        if any(n is None for n in counts):
+            continue
+        a, b, c = (_n(n or 0) for n in counts)
+        if row == "rule" and not any(counts):
+            continue
+        name = nums.ed.cells[f"t2_{row}_made"].row_labels[-1]
+        if modern:
+            out.append(f"本年度制发{name}{a}件，废止{b}件，现行有效{name}{c}件。")
+        else:
+            out.append(f"本年度新制作{name}{a}件，新公开{b}件，对外公开{name}总数{c}件。")
     return out
 
 
