@@ -273,3 +273,31 @@ def test_the_tables_are_the_official_ones_label_for_label(edition: str) -> None:
             ]
             rows.append(["#" if re.fullmatch(r"-?\d+(\.\d+)?", t) else t for t in texts])
         assert rows == expected[code], code
+
+
+@pytest.mark.parametrize("kind", [".docx", ".txt"])
+def test_the_offices_text_may_be_word_or_gbk_text(kind: str, tmp_path: Path) -> None:
+    written = [
+        "一、总体情况",
+        "2024年，我局认真贯彻《条例》。",
+        "二、主动公开政府信息情况",
+        "（表格由填报表生成，此处的文字不用）",
+        "五、存在的主要问题及改进情况",
+        "一是信息更新不够及时。",
+        "六、其他需要报告的事项",
+        "本年度未收取信息处理费。",
+    ]
+    text = tmp_path / f"正文{kind}"
+    if kind == ".docx":
+        word = docx.Document()
+        for line in written:
+            word.add_paragraph(line)
+        word.save(str(text))
+    else:
+        text.write_bytes("\r\n".join(written).encode("gbk"))
+    office = read_office_text(text)
+    assert office.sections == {
+        "一": ("2024年，我局认真贯彻《条例》。",),
+        "五": ("一是信息更新不够及时。",),
+        "六": ("本年度未收取信息处理费。",),
+    }
