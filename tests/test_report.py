@@ -301,3 +301,33 @@ def test_the_offices_text_may_be_word_or_gbk_text(kind: str, tmp_path: Path) -> 
         "五": ("一是信息更新不够及时。",),
         "六": ("本年度未收取信息处理费。",),
     }
+
+
+def test_the_word_file_fits_a4_repeats_table_heads_and_refers_to_nothing_outside() -> None:
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    data = render_docx(compose(read_filing(EXAMPLE), draft=True))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        rels = b"".join(zf.read(n) for n in names if n.endswith(".rels"))
+        body = etree.fromstring(zf.read("word/document.xml"))
+        fonts = zf.read("word/fontTable.xml").decode("utf-8")
+    assert b'TargetMode="External"' not in rels and not [n for n in names if "media" in n or "thumbnail" in n]
+    page = body.find(f"{w}body/{w}sectPr/{w}pgSz")
+    margins = body.find(f"{w}body/{w}sectPr/{w}pgMar")
+    assert (page.get(f"{w}w"), page.get(f"{w}h")) == ("11906", "16838")  # A4 in twips
+    text_width = 11906 - int(margins.get(f"{w}left")) - int(margins.get(f"{w}right"))
+    heads = []
+    for table in body.iter(f"{w}tbl"):
+        assert sum(int(c.get(f"{w}w")) for c in table.iter(f"{w}gridCol")) <= text_width
+        rows = list(table.iter(f"{w}tr"))
+        heads.append(sum(r.find(f"{w}trPr/{w}tblHeader") is not None for r in rows))
+        repeated = [r.find(f"{w}trPr/{w}tblHeader") is not None for r in rows]
+        assert repeated == sorted(repeated, reverse=True)  # the heading rows are the first rows
+    assert heads == [0, 3, 3]  # tables 三 and 四 repeat their three header rows on every page
+    for name, alt in (("仿宋_GB2312", "仿宋"), ("宋体", "SimSun"), ("方正小标宋简体", "宋体")):
+        assert f'<w:font w:name="{name}"><w:altName w:val="{alt}"/>' in fonts

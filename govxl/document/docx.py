@@ -26,7 +26,7 @@ FONTS = {
     "宋体": ("SimSun", "roman"),
 }
 LATIN = "Times New Roman"
-TEXT_WIDTH = 8844  # twips: A4 (11906) less margins of 28 mm and 26 mm
+TEXT_WIDTH = 8844  # twips: A4 (11906) less margins of 28 mm (1587) and 26 mm (1474), less a twip
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -185,7 +185,10 @@ def _paragraph(text: str, kind: str) -> str:
 
 def _table(table: Table) -> str:
     total = sum(table.col_widths)
-    widths = [round(TEXT_WIDTH * w / total) for w in table.col_widths]
+    widths = [int(TEXT_WIDTH * w // total) for w in table.col_widths]
+    widths[-1] += TEXT_WIDTH - sum(
+        widths
+    )  # rounded down, the last column takes the rest: never wider than the page
     size = 16 if table.width > 12 else 18  # 8 or 9 pt: table 四's fifteen columns fit the page
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     border = "".join(
