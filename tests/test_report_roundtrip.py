@@ -58,6 +58,7 @@ def test_random_fills_come_back_cell_for_cell(edition: str, tmp_path: Path) -> N
             path.write_bytes(render(doc))
             x = extract(path)
             assert (x.edition, x.unit, x.year) == (edition, unit, year), path
+            assert not x.findings, [f.message for f in x.findings]  # every label official, nothing guessed
             got = read_back(x)
             assert got == expected, {c: (got.get(c), v) for c, v in expected.items() if got.get(c) != v}
             read.append(x.filing)
@@ -75,6 +76,7 @@ def test_the_example_workbook_comes_back_cell_for_cell(tmp_path: Path) -> None:
     extracted = [extract(Path(p)) for p in run.written]
     for x in extracted:
         assert read_back(x) == expected
+        assert not x.findings, [f.message for f in x.findings]
         assert (x.unit, x.year) == (filing.unit, filing.year)
     for findings in check_all([x.filing for x in extracted]):
         assert not wrong(findings)
