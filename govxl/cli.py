@@ -376,6 +376,46 @@ def extract(
     ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)
 
 
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出的 Word 报告（.docx）。")
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="同时（或只）写出网页版报告（.html）。")
+@click.option(
+    "--text",
+    type=click.Path(path_type=Path),
+    help="本单位撰写的正文（.docx 或 .txt，含六个章节标题），取其一、五、六。",
+)
+@click.option("--draft", is_flag=True, help="有错误也写出报告，每页页眉和标题标明“草稿”。")
+@FORMAT
+@FORCE
+@click.pass_context
+def report(
+    ctx: click.Context,
+    workbook: Path,
+    output: Path | None,
+    html_out: Path | None,
+    text: Path | None,
+    draft: bool,
+    fmt: str,
+    force: bool,
+) -> None:
+    """由校验通过的填报表写出可公布的年度报告（Word 和/或网页）。
+
+    标题、开头语和一至六部分按官方顺序；二、三、四为官方表格，数字取自填报表；正文中的数字句子由表格生成。
+    不给 --text 时，一、五、六中需本单位撰写之处留有“【请填写……】”。写出前先按 govxl check 校验填报表，
+    并按 N1–N11 核对正文与表格。未指定 -o 和 --html 时写出“填报表名-年度报告.docx”。
+    退出码：0 已写出；1 有错误（未写出；加 --draft 时写出草稿）；2 无法进行。
+    """
+    from govxl.document import make_report, render_text
+
+    run = make_report(workbook, output, html_out, text, draft=draft, overwrite=force)
+    if fmt == "json":
+        click.echo(json.dumps({"files": [run.to_json()]}, ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_text(run), nl=False)
+    ctx.exit(EXIT_FINDINGS if run.report.errors else 0)
+
+
 def _param_name(param: click.Parameter | None) -> str:
     if param is None:
         return "参数"
