@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from govxl.reader import CellValues, Filing
+from govxl.filing import CellValues, Filing
 from govxl.spec import Edition, compute_totals
 
 UNITS = ("某某市某某区人民政府办公室", "某某县自然资源局", "某某镇人民政府", "某某市生态环境局某某分局")

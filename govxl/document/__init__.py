@@ -57,9 +57,9 @@ def make_report(
 ) -> ReportRun:
     from govxl.checker import check_paths, sort_findings
     from govxl.document.text import read_office_text
-    from govxl.extract.prose import check_prose
     from govxl.files import write_atomically
     from govxl.reader import read_filing
+    from govxl.validation.prose import check_prose
 
     targets = _targets(workbook, docx_out, html_out, text, overwrite)
     office = read_office_text(text) if text is not None else None

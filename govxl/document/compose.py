@@ -8,7 +8,7 @@ import math
 from govxl.document.model import Document, Paragraph, Section, table_of
 from govxl.document.sentences import Numbers, applications, disclosure, fees
 from govxl.document.text import OfficeText
-from govxl.reader import Filing
+from govxl.filing import Filing
 from govxl.spec import compute_totals, load_edition
 
 HEADINGS = {"一": "一、总体情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项"}
