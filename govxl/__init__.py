@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
+# nothing is imported when the package is: the command's entry point must start before anything else
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from govxl.findings import FileReport, Finding, Severity
 
 __version__ = "0.1.0"
@@ -13,6 +15,8 @@ __version__ = "0.1.0"
 
 def template(path: str | Path, edition: str | None = None, values: dict[str, Any] | None = None) -> Path:
     """Write the fillable workbook (blank, or filled with `values` by cell code) to `path`."""
+    from pathlib import Path
+
     from govxl.spec import default_edition
     from govxl.workbook import write_template
 

@@ -45,6 +45,22 @@ def _click_in_chinese() -> None:
 _click_in_chinese()
 
 
+class _EditionType(click.ParamType[str]):
+    """An edition name, checked against the editions' data files when a command runs — not when the command
+    line module is imported, which must never fail (a bad GOVXL_EDITIONS_DIR is a message, not a crash)."""
+
+    name = "edition"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return "[" + "|".join(available_editions()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        known = available_editions()
+        if value in known:
+            return str(value)
+        self.fail(f"没有 {value} 版的报告格式（现有：{'、'.join(known)}）", param, ctx)
+
+
 class _EditionOption(click.Option):
     """--edition, whose help says what each edition is and which years it covers, from the editions' own
     data — read only when help is shown, so that starting a command does not load every edition."""
@@ -55,8 +71,7 @@ class _EditionOption(click.Option):
         editions = "；".join(
             f"{e}（{load_edition(e).basis}，{load_edition(e).years}）" for e in available_editions()
         )
-        if self.default is not None:
-            editions += f"。默认：{default_edition()}"
+        editions += f"。默认：{default_edition()}"
         self.help = f"{self.help}{editions}。"
         try:
             return super().get_help_record(ctx)
@@ -67,8 +82,8 @@ class _EditionOption(click.Option):
 EDITION = click.option(
     "--edition",
     cls=_EditionOption,
-    type=click.Choice(available_editions()),
-    default=lambda: default_edition(),
+    type=_EditionType(),
+    default=None,
     show_default=False,
     help="表格格式：",
 )
@@ -105,9 +120,7 @@ def format_option(*choices: str, help: str = "输出格式。") -> Callable[[F],
 
 FORMAT = format_option("text", "json")
 FORCE = click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
-DETECTED_EDITION = click.option(
-    "--edition", type=click.Choice(available_editions()), help="指定表格格式（默认按文件自身判断）。"
-)
+DETECTED_EDITION = click.option("--edition", type=_EditionType(), help="指定表格格式（默认按文件自身判断）。")
 OUTPUT_DIR = click.option(
     "--output-dir", type=click.Path(path_type=Path, file_okay=False), help="输出文件夹（默认与输入同一文件夹）。"
 )
@@ -126,11 +139,16 @@ def cli() -> None:
 @click.option("--agency", help="预填“填报单位”。")
 @click.option("--year", type=int, help="预填“报告年度”。")
 @FORCE
-def template(output: Path, edition: str, agency: str | None, year: int | None, force: bool) -> None:
-    """生成带公式、已锁定的填报模板（与官方表格式一致）。"""
-    from govxl.spec import load_edition
+def template(output: Path, edition: str | None, agency: str | None, year: int | None, force: bool) -> None:
+    """生成带公式、已锁定的填报模板（与官方表格式一致）。
+
+    不指定 --edition 时，给了 --year 就用适用于该年度的一版，否则用默认版。
+    """
+    from govxl.spec import edition_for_year, load_edition
     from govxl.workbook import write_template
 
+    if edition is None:  # the year's own edition, as merge and check expect of it
+        edition = edition_for_year(year) if year is not None else default_edition()
     if output.suffix.lower() != ".xlsx":
         raise GovxlError(f"输出文件须以 .xlsx 结尾：{output}")
     ed = load_edition(edition)
@@ -427,6 +445,8 @@ def _param_name(param: click.Parameter | None) -> str:
 def _bad_value(exc: click.BadParameter) -> str:
     """click's reason a value is refused, in Chinese (its own words are English)."""
     text = exc.message
+    if re.search(r"[\u4e00-\u9fff]", text):  # our own parameter types say it in Chinese already
+        return text
     quoted = re.findall(r"'([^']*)'", text)
     value = f"“{quoted[0]}”" if quoted else "所给的值"
     param = exc.param

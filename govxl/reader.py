@@ -66,7 +66,13 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
     props = book.properties
     findings: list[Finding] = []
     ed_code = edition or props.get(PROP_EDITION) or ""
-    if ed_code not in available_editions():
+    known = available_editions()
+    if ed_code and ed_code not in known and not edition:
+        raise GovxlError(
+            f"{path}：这是 {ed_code} 版格式的填报表，本机的 govxl 没有这一版（现有：{'、'.join(known)}），"
+            "请升级 govxl 或改用现有格式的模板"
+        )
+    if ed_code not in known:
         ed_code = detect_edition(book)
     grid = grid_for(ed_code)
     ed = grid.edition

@@ -149,3 +149,110 @@ def test_an_unknown_rule_id_is_refused(tmp_path: Path, command: list[str]) -> No
     assert "2025.json" in r.stderr and "R3.9" in r.stderr and "规则目录" in r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def _case(folder: Path, name: str) -> None:
+    """One hostile edition file (or folder entry) in `folder`."""
+    base: dict[str, Any] = json.loads((templates_dir() / "2021.json").read_text(encoding="utf-8"))
+    base.pop("default")
+    base["edition"] = "2030"
+    base["years"] = {"first": 2030, "last": None}
+    target = folder / "2030.json"
+
+    def spec(change: Any) -> None:
+        change(base)
+        target.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+
+    cases: dict[str, Any] = {
+        "not json": lambda: target.write_text("{bad", encoding="utf-8"),
+        "a list": lambda: target.write_text("[]", encoding="utf-8"),
+        "gbk": lambda: target.write_bytes(json.dumps(base, ensure_ascii=False).encode("gbk")),
+        "deep": lambda: target.write_text("[" * 100000 + "]" * 100000, encoding="utf-8"),
+        "long number": lambda: target.write_text('{"edition": ' + "9" * 5000 + "}", encoding="utf-8"),
+        "name differs": lambda: spec(lambda d: d.update(edition="2031")),
+        "years inverted": lambda: spec(lambda d: d.update(years={"first": 2030, "last": 2020})),
+        "years text": lambda: spec(lambda d: d.update(years={"first": 2030, "last": "2031"})),
+        "empty name": lambda: spec(lambda d: d.update(edition="")),
+        "markers of numbers": lambda: spec(lambda d: d.update(markers=[1, 2])),
+        "prose counts of numbers": lambda: spec(lambda d: d["prose"]["counts"].update(new=[1])),
+        "prose counts a string": lambda: spec(lambda d: d["prose"]["counts"].update(new="t3_new_total")),
+        "prose bases of numbers": lambda: spec(lambda d: d["prose"].update(share_bases=[[1]])),
+        "prose unknown table": lambda: spec(lambda d: d["prose"]["appeals"].update(table="t9")),
+        "instructions of numbers": lambda: spec(lambda d: d["cover"].update(instructions=[1])),
+        "widths of text": lambda: spec(lambda d: d["tables"][0].update(label_widths=["wide"])),
+        "unknown identity rule": lambda: spec(lambda d: d["tables"][1]["identities"][0].update(rule="R9.9")),
+    }
+    cases[name]()
+
+
+HOSTILE = [
+    "not json",
+    "a list",
+    "gbk",
+    "deep",
+    "long number",
+    "name differs",
+    "years inverted",
+    "years text",
+    "empty name",
+    "markers of numbers",
+    "prose counts of numbers",
+    "prose counts a string",
+    "prose bases of numbers",
+    "prose unknown table",
+    "instructions of numbers",
+    "widths of text",
+    "unknown identity rule",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_edition_file_is_refused_naming_it(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govxl.errors import SpecError
+    from govxl.spec import available_editions, load_edition
+
+    folder = tmp_path / "editions"
+    folder.mkdir()
+    _case(folder, name)
+    monkeypatch.setenv("GOVXL_EDITIONS_DIR", str(folder))
+    with pytest.raises(SpecError) as refused:
+        for edition in available_editions():
+            load_edition(edition)
+    assert "2030.json" in refused.value.message
+    if name == "unknown identity rule":
+        assert "identities[0]" in refused.value.message and "R9.9" in refused.value.message
+
+
+def test_a_folder_named_like_an_edition_file_is_not_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govxl.spec import available_editions
+
+    folder = tmp_path / "editions"
+    (folder / "2030.json").mkdir(parents=True)
+    (folder / "2031.json").symlink_to(folder / "missing.json")
+    monkeypatch.setenv("GOVXL_EDITIONS_DIR", str(folder))
+    assert available_editions() == ("2019", "2021")
+
+
+@pytest.mark.parametrize("where", ["missing", "a file"])
+def test_a_bad_editions_folder_is_a_message_for_every_command(tmp_path: Path, where: str) -> None:
+    folder = tmp_path / "nowhere"
+    if where == "a file":
+        folder.write_text("x", encoding="utf-8")
+    for command in (["--help"], ["template", "-o", str(tmp_path / "x.xlsx")], ["rules"], ["cells"]):
+        r = run(folder, *command)
+        assert "Traceback" not in r.stderr, (command, r.stderr)
+        if command not in (["--help"], ["rules"]):  # these never need an edition
+            assert r.returncode == 2, (command, r.stdout + r.stderr)
+            assert str(folder) in r.stderr and ("不存在" if where == "missing" else "不是文件夹") in r.stderr
+
+
+def test_a_workbook_of_an_edition_this_govxl_lacks_is_said_so(tmp_path: Path) -> None:
+    folder = tmp_path / "editions"
+    synthetic(folder)
+    book = tmp_path / "2025.xlsx"
+    assert run(folder, "template", "-o", str(book), "--year", "2025").returncode == 0
+    r = subprocess.run([*installed_command(), "check", str(book)], capture_output=True, text=True, check=False)
+    said = r.stdout + r.stderr  # check reports each file it could not read in its listing
+    assert r.returncode == 2 and "2025 版" in said and "没有这一版" in said, said

@@ -236,11 +236,14 @@ def _stated(v: Values, grid: Grid, s: str) -> list[Finding]:
 
 
 def _n3(v: Values, grid: Grid, s: str) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
+    done = v.ed.prose.counts.get("done")
+    if not done:  # an edition that declares no such count says nothing of it
+        return out
     for m in re.finditer(r"(?:作出|办理|办结|答复)[^，。；0-9]{0,14}?(?:答复|办理|办结)?" + _NUM + r"\s*件", s):
         if "结转" in s[max(0, m.start() - 8) : m.end()]:  # "结转下年度继续办理0件" is N7's
             continue
-        out += _compare("N3", v, grid, s, float(m[1]), v.ed.prose.counts["done"], "本年办理结果")
+        out += _compare("N3", v, grid, s, float(m[1]), done, "本年办理结果")
     return out
 
 
@@ -305,7 +308,7 @@ def _truncates_to(x: float, p: float, d: int) -> bool:
 def _n8(v: Values, grid: Grid, s: str) -> list[Finding]:
     if re.search(r"(?:未|没有)(?:收到|受理)[^，。；]{0,12}申请", s):
         got = v.count("new")
-        if got:
+        if got:  # count() is None where the edition declares no such count
             where = _ref(grid, *v.ed.prose.counts["new"][:1])
             return [_with_source(finding("N8", where, expected=0, actual=got, table=show(got)), s)]
     return []
@@ -331,8 +334,9 @@ def _n9(v: Values, grid: Grid, s: str) -> list[Finding]:
                     s,
                 )
             )
-    for m in re.finditer(r"行政复议" + _NUM + r"\s*[起件]", s):
-        out += _compare("N9", v, grid, s, float(m[1]), v.ed.prose.counts["review"], "行政复议")
+    review = v.ed.prose.counts.get("review", ())
+    for m in re.finditer(r"行政复议" + _NUM + r"\s*[起件]", s) if review else ():
+        out += _compare("N9", v, grid, s, float(m[1]), review, "行政复议")
     if "均获维持" in s or "全部维持" in s:
         for c in v.ed.prose.not_upheld:
             if v.get(c):

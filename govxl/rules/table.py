@@ -7,7 +7,6 @@ unit's failed check into findings.
 
 from __future__ import annotations
 
-import math  # noqa: F401
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 

@@ -8,7 +8,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from govxl.errors import SpecError
+from govxl.errors import SpecError, os_reason
 from govxl.spec.loader import parse_edition
 from govxl.spec.model import (
     NUMERIC_KINDS,
@@ -54,9 +54,19 @@ def _files(folders: tuple[Path, ...]) -> dict[str, Path]:
     """Edition -> its data file; a later folder's file of the same edition replaces an earlier one's."""
     out: dict[str, Path] = {}
     for folder in folders:
-        if folders.index(folder) and not folder.is_dir():
-            raise SpecError(f"{EDITIONS_ENV} 指向的文件夹 {folder} 不存在")
-        out.update({p.stem: p for p in sorted(folder.glob("*.json"))})
+        if folders.index(folder):
+            try:
+                if not folder.exists():
+                    raise SpecError(f"{EDITIONS_ENV} 指向的文件夹 {folder} 不存在")
+                if not folder.is_dir():
+                    raise SpecError(f"{EDITIONS_ENV} 指向的 {folder} 不是文件夹")
+                found = sorted(folder.glob("*.json"))
+            except OSError as exc:
+                raise SpecError(f"{EDITIONS_ENV} 指向的文件夹 {folder} 无法读取（{os_reason(exc)}）") from None
+        else:
+            found = sorted(folder.glob("*.json"))
+        # a folder, a dangling link or a link loop named *.json is not an edition file
+        out.update({p.stem: p for p in found if p.is_file()})
     return out
 
 
@@ -81,7 +91,18 @@ def _parse(path: Path) -> Edition:
         source = str(path.relative_to(templates_dir().parent))
     except ValueError:
         source = str(path)
-    return parse_edition(path.read_text(encoding="utf-8"), source)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpecError(f"版式数据文件 {source} 不是 UTF-8 编码的文本") from None
+    except OSError as exc:
+        raise SpecError(f"版式数据文件 {source} 无法读取（{os_reason(exc)}）") from None
+    ed = parse_edition(text, source)
+    if ed.edition != path.stem:
+        raise SpecError(
+            f"版式数据文件 {source} 有误（edition）：版本名 {ed.edition!r} 应与文件名 {path.stem!r} 相同"
+        )
+    return ed
 
 
 def _default_file(files: dict[str, Path]) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from govxl.errors import SpecError
+from govxl.rules import RULES  # the catalogue sits below the spec
 from govxl.spec.model import (
     NUMERIC_KINDS,
     Node,
@@ -33,6 +34,22 @@ class BaseLoader:
             raise self.fail(where, f"键 {key!r} 的类型不对")
         return value
 
+    def rule(self, obj: Any, key: str, where: str, default: Any = ...) -> str:
+        """A rule id, which the catalogue must know: a renamed id would otherwise load, and break only when a
+        workbook broke the rule."""
+        rule: str = self.get(obj, key, where, str, default)
+        if rule and rule not in RULES:
+            raise self.fail(where, f"规则编号 {rule!r}（键 {key!r}）不在规则目录中（见 govxl rules）")
+        return rule
+
+    def strings(self, obj: Any, key: str, where: str, default: Any = ...) -> list[str]:
+        """A list of strings (codes, labels, words): anything else in it is named, not walked."""
+        items = self.get(obj, key, where, list, default)
+        for item in items:
+            if not isinstance(item, str):
+                raise self.fail(where, f"键 {key!r} 应为字符串的列表")
+        return list(items)
+
     def node(self, raw: Any, where: str, allow_blank: bool = False) -> Node:
         code = self.get(raw, "code", where, str, "")
         label = self.get(raw, "label", where, str, "")
@@ -50,12 +67,12 @@ class BaseLoader:
             code=code,
             label=label,
             children=children,
-            sum=tuple(self.get(raw, "sum", where, list, [])),
-            rule=self.get(raw, "rule", where, str, ""),
+            sum=tuple(self.strings(raw, "sum", where, [])),
+            rule=self.rule(raw, "rule", where, ""),
             value=value,
             rule_making=self.get(raw, "rule_making", where, bool, False),
             span=self.get(raw, "span", where, int, 0),
-            value_rule=self.get(raw, "value_rule", where, str, ""),
+            value_rule=self.rule(raw, "value_rule", where, ""),
             unit=self.get(raw, "unit", where, str, ""),
         )
         if node.sum and children:

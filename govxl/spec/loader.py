@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from govxl.errors import SpecError
-from govxl.rules import RULES  # the catalogue sits below the spec
 from govxl.spec.model import (
     Cell,
     Cover,
@@ -35,7 +34,7 @@ class _Loader(TableLoader):
             ftype = self.get(f, "type", where, str)
             if ftype not in ("text", "year", "choice"):
                 raise self.fail(where, f"未知的封面项类型 {ftype!r}")
-            choices = tuple(self.get(f, "choices", where, list, []))
+            choices = tuple(self.strings(f, "choices", where, []))
             if ftype == "choice" and not choices:
                 raise self.fail(where, "下拉项须列出 choices")
             aliases = tuple(self.get(f, "aliases", where, dict, {}).items())
@@ -50,7 +49,7 @@ class _Loader(TableLoader):
                     hint=self.get(f, "hint", where, str, ""),
                     choices=choices,
                     max_length=self.get(f, "max_length", where, int, 0),
-                    rule_making=tuple(self.get(f, "rule_making", where, list, [])),
+                    rule_making=tuple(self.strings(f, "rule_making", where, [])),
                     aliases=aliases,
                 )
             )
@@ -58,7 +57,7 @@ class _Loader(TableLoader):
             sheet=self.get(cover_raw, "sheet", "cover", str),
             title=self.get(cover_raw, "title", "cover", str),
             fields=tuple(fields_),
-            instructions=tuple(self.get(cover_raw, "instructions", "cover", list, [])),
+            instructions=tuple(self.strings(cover_raw, "instructions", "cover", [])),
         )
         cells: dict[str, Cell] = {}
         for f in cover.fields:
@@ -77,21 +76,26 @@ class _Loader(TableLoader):
                 raise self.fail(name, "不能用作 Excel 工作表名称")
         self.check_acyclic(cells)
         relations = self.relations(self.get(raw, "across_years", "顶层", list, []), cells)
-        last = years.get("last")
+        first = self.get(years, "first", "years", int)
+        last = self.get(years, "last", "years", (int, type(None)), None)
+        if not 1900 < first < 2200 or (last is not None and last < first):
+            raise self.fail("years", "起止年度不对（应为四位年份，last 不早于 first，或 null 表示至今）")
+        if not ed or not ed.replace("_", "").replace("-", "").isalnum() or not ed.isascii():
+            raise self.fail("edition", f"版本名 {ed!r} 只能含 ASCII 字母、数字、- 和 _")
         return Edition(
             edition=ed,
             version=self.get(raw, "version", "顶层", str),
             name=self.get(raw, "name", "顶层", str),
             basis=self.get(raw, "basis", "顶层", str),
-            first_year=self.get(years, "first", "years", int),
-            last_year=last if isinstance(last, int) else None,
+            first_year=first,
+            last_year=last,
             cover=cover,
             tables=tuple(tables),
             cells=cells,
             equations=tuple(equations),
             relations=relations,
             default=self.get(raw, "default", "顶层", bool, False),
-            markers=tuple(self.get(raw, "markers", "顶层", list, [])),
+            markers=tuple(self.strings(raw, "markers", "顶层", [])),
             prose=self.prose(self.get(raw, "prose", "顶层", dict, {}), cells),
         )
 
@@ -99,7 +103,9 @@ class _Loader(TableLoader):
         """What the prose rules compare sentences with; group names expand to the cells they cover."""
         where = "prose"
         counts: dict[str, tuple[str, ...]] = {}
-        for name, codes in self.get(raw, "counts", where, dict, {}).items():
+        raw_counts = self.get(raw, "counts", where, dict, {})
+        for name in raw_counts:
+            codes = self.strings(raw_counts, name, "prose.counts")
             for code in codes:
                 if code not in cells:
                     raise self.fail(f"prose.counts.{name}", f"引用了不存在的单元格 {code!r}")
@@ -109,40 +115,30 @@ class _Loader(TableLoader):
         outcomes = []
         for i, o in enumerate(self.get(raw, "outcomes", where, list, [])):
             owhere = f"prose.outcomes[{i}]"
-            rows = self.get(o, "rows", owhere, list)
-            codes = tuple(
+            rows = self.strings(o, "rows", owhere)
+            group = tuple(
                 c.code
                 for c in cells.values()
                 if c.table == table
                 and c.column == column
                 and any(c.row == r or c.row.startswith(r + "_") for r in rows)
             )
-            if not codes:
+            if not group:
                 raise self.fail(owhere, f"行 {rows!r} 在表 {table!r} 的 {column!r} 列没有单元格")
-            outcomes.append((self.get(o, "name", owhere, str), codes))
-        bases = tuple(tuple(b) for b in self.get(raw, "share_bases", where, list, []))
+            outcomes.append((self.get(o, "name", owhere, str), group))
+        raw_bases = self.get(raw, "share_bases", where, list, [])
+        bases = tuple(tuple(self.strings({"b": b}, "b", "prose.share_bases")) for b in raw_bases)
         for b in bases:
             if not set(b) <= set(counts):
                 raise self.fail("prose.share_bases", f"{b!r} 不在 counts 中")
         appeals_raw = self.get(raw, "appeals", where, dict, {"table": "", "not_upheld": []})
         atable = self.get(appeals_raw, "table", "prose.appeals", str)
+        if atable and not any(c.table == atable for c in cells.values()):
+            raise self.fail("prose.appeals", f"没有表 {atable!r}")
         appeals = tuple(c.code for c in cells.values() if c.table == atable and c.kind == "input" and atable)
-        kinds = self.get(appeals_raw, "not_upheld", "prose.appeals", list)  # leaf columns under each appeal
+        kinds = self.strings(appeals_raw, "not_upheld", "prose.appeals")  # leaf columns under each appeal
         not_upheld = tuple(c for c in appeals if any(cells[c].column.endswith(k) for k in kinds))
         return Prose(counts, tuple(outcomes), bases, appeals, not_upheld)
-
-    def check_rules(self, ed: Edition) -> None:
-        """Every rule id the file names is one the catalogue knows: a renamed id would otherwise load, and
-        break only when a workbook broke the rule."""
-        named: list[tuple[str, str]] = [(f"equations（表 {e.table}）", e.rule) for e in ed.equations]
-        for t in ed.tables:
-            named.append((f"tables {t.code} value_rule", t.value_rule))
-            named += [(f"tables {t.code} hints", rule) for rule, _ in t.hints]
-        named += [(f"单元格 {c.code} value_rule", c.value_rule) for c in ed.cells.values() if c.value_rule]
-        named += [(f"across_years {r.rule}", r.rule) for r in ed.relations]
-        for where, rule in named:
-            if rule not in RULES:
-                raise self.fail(where, f"规则编号 {rule!r} 不在规则目录中（见 govxl rules）")
 
     def term(self, text: str, c: str, where: str, cells: dict[str, Cell]) -> Term:
         """ "-previous:t3_forward_{c}" -> Term; "-" subtracts, "previous:" is a cell of last year's workbook."""
@@ -159,13 +155,13 @@ class _Loader(TableLoader):
         out: list[Relation] = []
         for i, raw in enumerate(raws):
             where = f"across_years[{i}]"
-            rule = self.get(raw, "rule", where, str)
+            rule = self.rule(raw, "rule", where)
             if self.get(raw, "identical", where, bool, False):
                 out.append(Relation(rule, identical=True))
                 continue
-            for c in self.get(raw, "each", where, list, [""]):
-                lhs = tuple(self.term(t, c, where, cells) for t in self.get(raw, "lhs", where, list))
-                rhs = tuple(self.term(t, c, where, cells) for t in self.get(raw, "rhs", where, list))
+            for c in self.strings(raw, "each", where, [""]):
+                lhs = tuple(self.term(t, c, where, cells) for t in self.strings(raw, "lhs", where))
+                rhs = tuple(self.term(t, c, where, cells) for t in self.strings(raw, "rhs", where))
                 out.append(Relation(rule, lhs, rhs, per=self.get(raw, "per", where, str, "row")))
         return tuple(out)
 
@@ -174,8 +170,14 @@ def parse_edition(text: str, source: str) -> Edition:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SpecError(f"版式数据文件 {source} 不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
+        raise SpecError(
+            f"版式数据文件 {source} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近）"
+        ) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a number of thousands of digits
+        raise SpecError(f"版式数据文件 {source} 不是可用的 JSON（嵌套过深或数字过长）") from None
     loader = _Loader(source)
-    ed = loader.edition(raw)
-    loader.check_rules(ed)
+    try:
+        ed = loader.edition(raw)
+    except RecursionError:
+        raise SpecError(f"版式数据文件 {source} 有误：表头嵌套过深") from None
     return ed

@@ -18,6 +18,12 @@ from govxl.spec.model import (
 
 
 class TableLoader(BaseLoader):
+    def widths(self, raw: Any, where: str) -> list[float]:
+        widths = self.get(raw, "label_widths", where, list, [])
+        if not all(isinstance(w, int | float) and not isinstance(w, bool) and 0 < w < 256 for w in widths):
+            raise self.fail(where, "label_widths 应为 0 到 255 之间的数")
+        return [float(w) for w in widths]
+
     def table(self, raw: Any, where: str, cells: dict[str, Cell]) -> tuple[Table, list[Equation]]:
         tcode = self.get(raw, "code", where, str)
         sheet = self.get(raw, "sheet", where, str)
@@ -39,16 +45,16 @@ class TableLoader(BaseLoader):
             sheet=sheet,
             heading=self.get(raw, "heading", where, str),
             blocks=tuple(blocks),
-            label_widths=tuple(float(w) for w in self.get(raw, "label_widths", where, list, [])),
+            label_widths=tuple(self.widths(raw, where)),
             value_width=float(self.get(raw, "value_width", where, (int, float), 10)),
             identities=(),
-            live_checks=tuple(self.get(raw, "live_checks", where, list, [])),
+            live_checks=tuple(self.strings(raw, "live_checks", where, [])),
             live_check_caption=self.get(raw, "live_check_caption", where, str, ""),
-            value_rule=self.get(raw, "value_rule", where, str),
+            value_rule=self.rule(raw, "value_rule", where),
             hints=tuple(
                 (
-                    self.get(h, "rule", where, str),
-                    tuple(cell_code(tcode, "", c) for c in self.get(h, "when_nonzero", where, list)),
+                    self.rule(h, "rule", f"{where}.hints"),
+                    tuple(cell_code(tcode, "", c) for c in self.strings(h, "when_nonzero", where)),
                 )
                 for h in self.get(raw, "hints", where, list, [])
             ),
@@ -59,9 +65,9 @@ class TableLoader(BaseLoader):
         for ii, iraw in enumerate(self.get(raw, "identities", where, list, [])):
             iwhere = f"{where}.identities[{ii}]"
             ident = Identity(
-                rule=self.get(iraw, "rule", iwhere, str),
-                lhs=tuple(self.get(iraw, "lhs", iwhere, list)),
-                rhs=tuple(self.get(iraw, "rhs", iwhere, list)),
+                rule=self.rule(iraw, "rule", iwhere),
+                lhs=tuple(self.strings(iraw, "lhs", iwhere)),
+                rhs=tuple(self.strings(iraw, "rhs", iwhere)),
                 caption=self.get(iraw, "caption", iwhere, str, ""),
                 for_each_column=self.get(iraw, "for_each_column", iwhere, bool, False),
                 op=self.get(iraw, "op", iwhere, str, "="),
