@@ -252,7 +252,23 @@ def test_a_workbook_of_an_edition_this_govxl_lacks_is_said_so(tmp_path: Path) ->
     folder = tmp_path / "editions"
     synthetic(folder)
     book = tmp_path / "2025.xlsx"
-    assert run(folder, "template", "-o", str(book), "--year", "2025").returncode == 0
+    assert run(folder, "template", "-o", str(book), "--edition", "2025").returncode == 0
     r = subprocess.run([*installed_command(), "check", str(book)], capture_output=True, text=True, check=False)
     said = r.stdout + r.stderr  # check reports each file it could not read in its listing
     assert r.returncode == 2 and "2025 版" in said and "没有这一版" in said, said
+
+
+def test_template_and_merge_agree_on_a_year_two_editions_cover(tmp_path: Path) -> None:
+    """With the 2025 edition present, 2025 is covered by it and by the open-ended 2021 one: workbooks made
+    from the default template for 2025 are summed, not refused as the wrong edition."""
+    folder = tmp_path / "editions"
+    synthetic(folder)
+    template = tmp_path / "t.xlsx"
+    assert run(folder, "template", "-o", str(template), "--year", "2025").returncode == 0
+    inputs = {code: v for code, v in clean_values().items() if code not in ("unit", "year")}
+    a = fill(template, tmp_path / "甲.xlsx", {**inputs, "unit": "甲单位", "year": 2025})
+    b = fill(template, tmp_path / "乙.xlsx", {**inputs, "unit": "乙单位", "year": 2025})
+    r = run(folder, "merge", str(a), str(b), "-o", str(tmp_path / "m.xlsx"), "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["edition"] == "2021" and summary["included"] == 2, summary

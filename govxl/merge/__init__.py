@@ -53,7 +53,7 @@ from govxl.merge.provenance import _provenance, _units, _UnitValues
 from govxl.merge.summaries import summary_json, summary_text
 from govxl.merge.sums import _sums
 from govxl.reader import PROP_MERGED
-from govxl.spec import default_edition, edition_for_year, load_edition
+from govxl.spec import available_editions, default_edition, edition_for_year, load_edition
 from govxl.validation import prepare, prose_findings, validate_filings
 
 __all__ = [
@@ -122,7 +122,7 @@ def merge(
         e.findings = e.filing.findings + extra + prose_findings(e.filing)  # an extracted report's prose too
     target_year = _choose_year(entries, year)
     if target_year:
-        edition = edition_for_year(target_year)
+        edition = _year_edition(target_year, [e.filing.edition for e in readable if e.filing])
     else:
         edition = next((e.filing.edition for e in readable if e.filing), default_edition())
     _apply_policy(entries, target_year, edition, include_invalid)
@@ -150,6 +150,15 @@ def merge(
     )
     write_atomically(output, data, overwrite=overwrite)
     return MergeResult(output, target_year, edition, entries, missing, sums, problems, units)
+
+
+def _year_edition(year: int, used: list[str]) -> str:
+    """The edition the year's units are summed in: the year's own (the newest whose years cover it), unless
+    more of the inputs use another edition that covers the year too — editions may overlap, and a template
+    made without --edition is the default one."""
+    fitting = [e for e in available_editions() if load_edition(e).fits_year(year)]
+    own = edition_for_year(year)
+    return max(fitting, key=lambda e: (used.count(e), e == own)) if fitting else own
 
 
 def _cover_name(units: list[tuple[str, int | None, str, str]]) -> str:
