@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -44,15 +47,20 @@ def soffice_bin() -> str:
     return found
 
 
+Convert = Callable[[Sequence[Path], Path, str], None]
+
+
 @pytest.fixture(scope="session")
-def recalc(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Recalc:
-    """Open files in a real headless LibreOffice, recalculate every formula, save them as xlsx in `outdir`."""
+def soffice_convert(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
+    """Convert files with a real headless LibreOffice into `outdir` (`target` as soffice's --convert-to takes
+    it), in a profile of this test process's own that forces recalculation on load: never the user's
+    profile, and never one that another pytest worker or another LibreOffice on the machine holds."""
     profile = tmp_path_factory.mktemp("lo-profile")
     user = profile / "user"
     user.mkdir()
     (user / "registrymodifications.xcu").write_text(_RECALC_XCU, encoding="utf-8")
 
-    def run(files: Sequence[Path], outdir: Path) -> list[Path]:
+    def run(files: Sequence[Path], outdir: Path, target: str) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
         cmd = [
             soffice_bin,
@@ -60,12 +68,22 @@ def recalc(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Recalc
             "--headless",
             "--norestore",
             "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
+            target,
             "--outdir",
             str(outdir),
             *map(str, files),
         ]
         subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def recalc(soffice_convert: Convert) -> Recalc:
+    """Open files in a real headless LibreOffice, recalculate every formula, save them as xlsx in `outdir`."""
+
+    def run(files: Sequence[Path], outdir: Path) -> list[Path]:
+        soffice_convert(files, outdir, "xlsx:Calc MS Excel 2007 XML")
         out = [outdir / f.name for f in files]
         missing = [p for p in out if not p.exists()]
         assert not missing, f"LibreOffice did not write {missing}"
@@ -124,12 +142,65 @@ Govxl = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 def run_installed(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the installed `govxl` as a real subprocess, text in and out."""
+    """Run the installed `govxl` as a real subprocess, text in and out: for the seams between the command
+    and the machine (the wheel's contents, `python -m`, signals, terminals, concurrent processes)."""
     return subprocess.run(
         [*installed_command(), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, check=False
     )
 
 
+def run_in_process(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`govxl ARGS` in this process: govxl.cli.main — the entry point the installed command calls, with its
+    mapping of errors to Chinese messages and exit codes — under click's CliRunner isolation, which captures
+    stdout and stderr as a pipe would. The same result as `run_installed` without paying a Python start-up
+    and pandera's import per call. Warnings are shown on stderr as the command shows them to a user, not
+    raised (the suite turns them into errors everywhere else). `timeout` is accepted for the same signature."""
+    from click.testing import CliRunner
+
+    from govxl.cli import main
+
+    code: int | str | None = None
+    interrupt = signal.getsignal(signal.SIGINT)  # main ignores Ctrl-C once its work is done: not for pytest
+    with (
+        CliRunner().isolation() as (out, err, _),
+        contextlib.chdir(cwd or Path.cwd()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("default")
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+    assert isinstance(code, int), f"govxl.cli.main ended without an exit code ({code!r})"
+    return subprocess.CompletedProcess(
+        ["govxl", *args], code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
+    )
+
+
 @pytest.fixture(scope="session")
 def govxl() -> Govxl:
+    """The command, in process (most CLI tests)."""
+    return run_in_process
+
+
+@pytest.fixture(scope="session")
+def govxl_installed() -> Govxl:
+    """The installed command, as a real subprocess (the seam tests)."""
     return run_installed
+
+
+# Under pytest-xdist (`-n 2 --dist loadgroup`, as scripts/test.sh runs the suite), tests that share an
+# expensive fixture run on one worker, so that it is made once: LibreOffice's first start in a fresh profile,
+# and the module-scoped workbook mutants of the fuzz tests (check and merge fuzz the same files).
+_SHARED_FIXTURES = {"soffice_convert": "libreoffice", "mutants": "fuzz-workbooks"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        group = next((g for fixture, g in _SHARED_FIXTURES.items() if fixture in names), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
