@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import json
 import os
 import shutil
 import signal
@@ -133,6 +135,12 @@ def installed_command() -> list[str]:
     return [done.stdout.strip().splitlines()[-1]]
 
 
+def installed_env() -> dict[str, str]:
+    """The environment for the installed command: this one without PYTHONPATH, which (set to run the suite
+    against a work tree) would make the wheel's virtual environment import the source tree instead."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 @pytest.fixture(scope="session")
 def installed_govxl() -> list[str]:
     return installed_command()
@@ -145,7 +153,13 @@ def run_installed(*args: str, cwd: Path | None = None, timeout: float = 300) -> 
     """Run the installed `govxl` as a real subprocess, text in and out: for the seams between the command
     and the machine (the wheel's contents, `python -m`, signals, terminals, concurrent processes)."""
     return subprocess.run(
-        [*installed_command(), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, check=False
+        [*installed_command(), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+        env=installed_env(),
     )
 
 
@@ -191,10 +205,40 @@ def govxl_installed() -> Govxl:
     return run_installed
 
 
-# Under pytest-xdist (`-n 2 --dist loadgroup`, as scripts/test.sh runs the suite), tests that share an
+@dataclasses.dataclass(frozen=True)
+class CorpusRun:
+    reports: list[Path]
+    extracted: subprocess.CompletedProcess[str]  # `extract --check --format json` of every report
+    checked: subprocess.CompletedProcess[str]  # `check --no-corrections --format json` of every workbook written
+
+
+@pytest.fixture(scope="session")
+def corpus_extracted(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
+    """Every published report of the corpus (texts and PDFs) through one `extract --check` call, as a user's
+    batch, and every workbook it wrote through one `check` call: made once for the tests that read them."""
+    reports = sorted(p for p in [*CORPUS.glob("*.txt"), *CORPUS.glob("pdf/*.pdf")] if p.name != "README.md")
+    if not reports:
+        pytest.skip(f"真实报告语料不在 {CORPUS}（shared/corpus 缺失），跳过依赖语料的测试")
+    out = tmp_path_factory.mktemp("corpus-extracted")
+    extracted = run_in_process(
+        "extract", *map(str, reports), "--output-dir", str(out), "--check", "--format", "json"
+    )
+    files = json.loads(extracted.stdout)["files"] if extracted.stdout.startswith("{") else []
+    workbooks = [f["workbook"] for f in files if f.get("workbook")]
+    checked = run_in_process("check", *workbooks, "--no-corrections", "--format", "json")
+    return CorpusRun(reports, extracted, checked)
+
+
+# Under pytest-xdist (`-n auto --dist loadgroup`, as scripts/test.sh runs the suite), tests that share an
 # expensive fixture run on one worker, so that it is made once: LibreOffice's first start in a fresh profile,
-# and the module-scoped workbook mutants of the fuzz tests (check and merge fuzz the same files).
-_SHARED_FIXTURES = {"soffice_convert": "libreoffice", "mutants": "fuzz-workbooks"}
+# the module-scoped workbook mutants of the fuzz tests (check and merge fuzz the same files), the rule cases'
+# workbooks (checked together), the corpus extracted and checked.
+_SHARED_FIXTURES = {
+    "soffice_convert": "libreoffice",
+    "mutants": "fuzz-workbooks",
+    "rule_cases": "rule-cases",
+    "corpus_extracted": "corpus",
+}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
