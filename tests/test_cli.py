@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import installed_command, run_in_process
+from tests.conftest import installed_command, installed_env, run_in_process
 
 govxl = run_in_process
 
@@ -55,6 +55,7 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        env=installed_env(),
     )
     assert result.returncode == 0, result.stderr
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, Govxl, corpus_file
+from tests.conftest import CORPUS, ROOT, Govxl, corpus_file, installed_env
 
 
 def _wheel(installed_govxl: list[str]) -> Path:
@@ -39,7 +39,9 @@ def test_installed_command_is_not_the_source_tree(installed_govxl: list[str]) ->
         "[importlib.import_module(m) for m in mods if not m.endswith('__main__')];"
         "print(json.dumps({'file': govxl.__file__, 'mods': mods}))"
     )
-    done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, cwd="/", timeout=120)
+    done = subprocess.run(
+        [str(python), "-c", probe], capture_output=True, text=True, cwd="/", timeout=120, env=installed_env()
+    )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     assert not Path(seen["file"]).resolve().is_relative_to((ROOT / "govxl").resolve())

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.conftest import installed_command
+from tests.conftest import installed_command, installed_env
 from tests.helpers import clean_values, write
 
 FILES = 300
@@ -40,6 +40,7 @@ def _start_merge(src: Path, out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        env=installed_env(),
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
