@@ -232,13 +232,15 @@ def corpus_extracted(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
 # Under pytest-xdist (`-n auto --dist loadgroup`, as scripts/test.sh runs the suite), tests that share an
 # expensive fixture run on one worker, so that it is made once: the module-scoped workbook mutants of the fuzz
 # tests (check and merge fuzz the same files), the rule cases' workbooks (checked together), the corpus
-# extracted and checked. Tests that use LibreOffice stay with the rest of their module (module-scoped
-# recalculations), but modules spread over the workers: each worker starts LibreOffice in a profile of its own.
+# extracted and checked. Tests that use a real client stay with the rest of their module (its module-scoped
+# recalculations or conversions), but modules spread over the workers: each worker starts LibreOffice in a
+# profile of its own.
 _SHARED_FIXTURES = {
     "mutants": "fuzz-workbooks",
     "rule_cases": "rule-cases",
     "corpus_extracted": "corpus",
 }
+_CLIENT_FIXTURES = ("soffice_bin", "gnumeric_recalc")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
@@ -246,7 +248,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         names = getattr(item, "fixturenames", ())
         group = next((g for fixture, g in _SHARED_FIXTURES.items() if fixture in names), None)
-        if group is None and "soffice_convert" in names:
-            group = f"libreoffice-{item.nodeid.split('::')[0]}"
+        if group is None and any(fixture in names for fixture in _CLIENT_FIXTURES):
+            group = f"clients-{item.nodeid.split('::')[0]}"
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
