@@ -29,5 +29,6 @@ python3 -m mypy
 GOVXL_BIN="$(bash scripts/build_wheel_env.sh build/wheel-env)"
 export GOVXL_BIN
 export GOVXL_WHEEL_DIR="$PWD/build/wheel-env/dist"
-# Real-client tests must run here, not skip.
-GOVXL_REQUIRE_SOFFICE=1 python3 -m pytest -q "$@"
+# Real-client tests must run here, not skip. One pytest-xdist worker per core; tests that share LibreOffice or
+# the fuzz mutants stay on one worker (tests/conftest.py).
+GOVXL_REQUIRE_SOFFICE=1 python3 -m pytest -q -n auto --dist loadgroup "$@"

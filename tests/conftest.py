@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
+import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -44,15 +49,20 @@ def soffice_bin() -> str:
     return found
 
 
+Convert = Callable[[Sequence[Path], Path, str], None]
+
+
 @pytest.fixture(scope="session")
-def recalc(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Recalc:
-    """Open files in a real headless LibreOffice, recalculate every formula, save them as xlsx in `outdir`."""
+def soffice_convert(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
+    """Convert files with a real headless LibreOffice into `outdir` (`target` as soffice's --convert-to takes
+    it), in a profile of this test process's own that forces recalculation on load: never the user's
+    profile, and never one that another pytest worker or another LibreOffice on the machine holds."""
     profile = tmp_path_factory.mktemp("lo-profile")
     user = profile / "user"
     user.mkdir()
     (user / "registrymodifications.xcu").write_text(_RECALC_XCU, encoding="utf-8")
 
-    def run(files: Sequence[Path], outdir: Path) -> list[Path]:
+    def run(files: Sequence[Path], outdir: Path, target: str) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
         cmd = [
             soffice_bin,
@@ -60,12 +70,22 @@ def recalc(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Recalc
             "--headless",
             "--norestore",
             "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
+            target,
             "--outdir",
             str(outdir),
             *map(str, files),
         ]
         subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def recalc(soffice_convert: Convert) -> Recalc:
+    """Open files in a real headless LibreOffice, recalculate every formula, save them as xlsx in `outdir`."""
+
+    def run(files: Sequence[Path], outdir: Path) -> list[Path]:
+        soffice_convert(files, outdir, "xlsx:Calc MS Excel 2007 XML")
         out = [outdir / f.name for f in files]
         missing = [p for p in out if not p.exists()]
         assert not missing, f"LibreOffice did not write {missing}"
@@ -115,6 +135,12 @@ def installed_command() -> list[str]:
     return [done.stdout.strip().splitlines()[-1]]
 
 
+def installed_env() -> dict[str, str]:
+    """The environment for the installed command: this one without PYTHONPATH, which (set to run the suite
+    against a work tree) would make the wheel's virtual environment import the source tree instead."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 @pytest.fixture(scope="session")
 def installed_govxl() -> list[str]:
     return installed_command()
@@ -124,12 +150,105 @@ Govxl = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 def run_installed(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the installed `govxl` as a real subprocess, text in and out."""
+    """Run the installed `govxl` as a real subprocess, text in and out: for the seams between the command
+    and the machine (the wheel's contents, `python -m`, signals, terminals, concurrent processes)."""
     return subprocess.run(
-        [*installed_command(), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, check=False
+        [*installed_command(), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+        env=installed_env(),
+    )
+
+
+def run_in_process(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`govxl ARGS` in this process: govxl.cli.main — the entry point the installed command calls, with its
+    mapping of errors to Chinese messages and exit codes — under click's CliRunner isolation, which captures
+    stdout and stderr as a pipe would. The same result as `run_installed` without paying a Python start-up
+    and pandera's import per call. Warnings are shown on stderr as the command shows them to a user, not
+    raised (the suite turns them into errors everywhere else). `timeout` is accepted for the same signature."""
+    from click.testing import CliRunner
+
+    from govxl.cli import main
+
+    code: int | str | None = None
+    interrupt = signal.getsignal(signal.SIGINT)  # main ignores Ctrl-C once its work is done: not for pytest
+    with (
+        CliRunner().isolation() as (out, err, _),
+        contextlib.chdir(cwd or Path.cwd()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("default")
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+    assert isinstance(code, int), f"govxl.cli.main ended without an exit code ({code!r})"
+    return subprocess.CompletedProcess(
+        ["govxl", *args], code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
     )
 
 
 @pytest.fixture(scope="session")
 def govxl() -> Govxl:
+    """The command, in process (most CLI tests)."""
+    return run_in_process
+
+
+@pytest.fixture(scope="session")
+def govxl_installed() -> Govxl:
+    """The installed command, as a real subprocess (the seam tests)."""
     return run_installed
+
+
+@dataclasses.dataclass(frozen=True)
+class CorpusRun:
+    reports: list[Path]
+    extracted: subprocess.CompletedProcess[str]  # `extract --check --format json` of every report
+    checked: subprocess.CompletedProcess[str]  # `check --no-corrections --format json` of every workbook written
+
+
+@pytest.fixture(scope="session")
+def corpus_extracted(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
+    """Every published report of the corpus (texts and PDFs) through one `extract --check` call, as a user's
+    batch, and every workbook it wrote through one `check` call: made once for the tests that read them."""
+    reports = sorted(p for p in [*CORPUS.glob("*.txt"), *CORPUS.glob("pdf/*.pdf")] if p.name != "README.md")
+    if not reports:
+        pytest.skip(f"真实报告语料不在 {CORPUS}（shared/corpus 缺失），跳过依赖语料的测试")
+    out = tmp_path_factory.mktemp("corpus-extracted")
+    extracted = run_in_process(
+        "extract", *map(str, reports), "--output-dir", str(out), "--check", "--format", "json"
+    )
+    files = json.loads(extracted.stdout)["files"] if extracted.stdout.startswith("{") else []
+    workbooks = [f["workbook"] for f in files if f.get("workbook")]
+    checked = run_in_process("check", *workbooks, "--no-corrections", "--format", "json")
+    return CorpusRun(reports, extracted, checked)
+
+
+# Under pytest-xdist (`-n auto --dist loadgroup`, as scripts/test.sh runs the suite), tests that share an
+# expensive fixture run on one worker, so that it is made once: the module-scoped workbook mutants of the fuzz
+# tests (check and merge fuzz the same files), the rule cases' workbooks (checked together), the corpus
+# extracted and checked. Tests that use a real client stay with the rest of their module (its module-scoped
+# recalculations or conversions), but modules spread over the workers: each worker starts LibreOffice in a
+# profile of its own.
+_SHARED_FIXTURES = {
+    "mutants": "fuzz-workbooks",
+    "rule_cases": "rule-cases",
+    "corpus_extracted": "corpus",
+}
+_CLIENT_FIXTURES = ("soffice_bin", "gnumeric_recalc", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        group = next((g for fixture, g in _SHARED_FIXTURES.items() if fixture in names), None)
+        if group is None and any(fixture in names for fixture in _CLIENT_FIXTURES):
+            group = f"clients-{item.nodeid.split('::')[0]}"
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

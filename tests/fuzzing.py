@@ -482,7 +482,7 @@ def pin_down(
     run: Run, args_for: Callable[[Sequence[Path]], list[str]], files: Sequence[Path], budget: int = 6
 ) -> list[str]:
     """Some files that make the command crash on their own: batches of ten, then each file of a failing
-    batch, within `budget` subprocess calls (enough to reproduce; the test fails anyway)."""
+    batch, within `budget` calls of the command (enough to reproduce; the test fails anyway)."""
     failing: list[str] = []
     calls = 0
     for start in range(0, len(files), 10):

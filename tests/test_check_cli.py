@@ -1,4 +1,4 @@
-"""`govxl check` as a real subprocess: exit codes, outputs, and every kind of unreadable input."""
+"""`govxl check` through its command-line entry point: exit codes, outputs, and every kind of unreadable input."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import Convert
 from tests.helpers import T3, clean_values, write
 from tests.test_cli import govxl
 
@@ -38,10 +39,11 @@ def zip_bomb(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def bad_inputs(tmp_path_factory: pytest.TempPathFactory, soffice_bin: str) -> dict[str, Path]:
+def bad_inputs(tmp_path_factory: pytest.TempPathFactory, soffice_convert: Convert) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("bad")
     good = write(d / "good.xlsx")
-    legacy = convert(soffice_bin, good, d, "xls:MS Excel 97")
+    soffice_convert([good], d, "xls:MS Excel 97")  # a genuine legacy .xls, written by LibreOffice
+    legacy = d / "good.xls"
     wps = d / "wps.et"
     shutil.copy(legacy, wps)  # a WPS .et is the same OLE2 container as a legacy .xls
     other = openpyxl.Workbook()
@@ -65,19 +67,6 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory, soffice_bin: str) -> di
         "zip bomb": zip_bomb(d / "bomb.xlsx"),
         "no tables": d / "other.xlsx",
     }
-
-
-def convert(soffice: str, source: Path, outdir: Path, target: str) -> Path:
-    """A genuine legacy .xls, written by LibreOffice."""
-    import subprocess
-
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", target, "--outdir", str(outdir), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return outdir / (source.stem + ".xls")
 
 
 EXPECTED = {

@@ -1,4 +1,5 @@
-"""The installed `govxl` command, as a real subprocess."""
+"""The `govxl` command: in process through its entry point (tests.conftest.run_in_process) for what it says and
+writes; `python -m govxl` of the installed wheel as a real subprocess."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import installed_command, run_installed
+from tests.conftest import installed_command, installed_env, run_in_process
 
-govxl = run_installed
+govxl = run_in_process
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -54,6 +55,7 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        env=installed_env(),
     )
     assert result.returncode == 0, result.stderr
 

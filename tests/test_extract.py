@@ -12,7 +12,7 @@ import pytest
 from govxl.checker import table_findings
 from govxl.extract import extract
 from govxl.reader import read_filing
-from tests.conftest import CORPUS, ROOT, corpus_file
+from tests.conftest import ROOT, CorpusRun, corpus_file
 from tests.helpers import T2, T3, T4
 from tests.test_cli import govxl
 
@@ -104,17 +104,14 @@ def test_html_page_gives_the_same_numbers(tmp_path: Path) -> None:
     assert dict(x.filing.inputs) == dict(extract(corpus_file("002_linzi_gov_office_2024.txt")).filing.inputs)
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared/corpus is absent")
-def test_no_corpus_file_crashes(tmp_path: Path) -> None:
-    """Every corpus report through one real `extract --check` call (one process, as a user's batch)."""
-    paths = sorted(CORPUS.glob("*.txt"))
-    paths = [p for p in paths if p.name != "README.md"]
-    assert paths, "no corpus"
-    result = govxl("extract", *map(str, paths), "--output-dir", str(tmp_path), "--check", "--format", "json")
+def test_no_corpus_file_crashes(corpus_extracted: CorpusRun) -> None:
+    """Every corpus report, texts and PDFs, through one `extract --check` call (one process, as a user's batch)."""
+    result = corpus_extracted.extracted
     assert result.returncode in (0, 1, 2)
     assert "Traceback" not in result.stdout + result.stderr and "内部错误" not in result.stderr
     files = {f["path"]: f for f in json.loads(result.stdout)["files"]}
-    assert set(files) == set(map(str, paths))
+    assert set(files) == set(map(str, corpus_extracted.reports))
+    assert any(p.suffix == ".pdf" for p in corpus_extracted.reports)
     for path, f in files.items():
         if f.get("problem"):
             assert "找不到年度报告的章节" in f["problem"], path  # an excerpt with no table at all

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from govxl.extract import extract, write_extraction
 from govxl.grid import CHECK_BROKEN, CHECK_OK, grid_for
 from govxl.published import RECORD_HEADER, read_record
 from govxl.reader import read_filing
-from tests.conftest import CORPUS, Recalc, corpus_file
+from tests.conftest import CORPUS, CorpusRun, Recalc, corpus_file
 from tests.test_cli import govxl
 
 COMPLETE = [
@@ -47,13 +48,22 @@ def extracted(tmp_path: Path, name: str):  # type: ignore[no-untyped-def]
     return x, out
 
 
+def said(findings: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    return [(f["rule"], f["severity"], ";".join(f["cells"]), f["message"]) for f in findings]
+
+
 @pytest.mark.parametrize("name", EVERY)
-def test_check_of_the_workbook_gives_the_findings_of_extract(tmp_path: Path, name: str) -> None:
-    x, out = extracted(tmp_path, name)
-    (report,) = check_paths([out])
-    assert not report.problem, report.problem
-    assert seen(report.findings) == seen(filing_findings(x.filing))
-    assert report.findings, "a real report always draws some finding (E2, R3.7, N5 …)"
+def test_check_of_the_workbook_gives_the_findings_of_extract(corpus_extracted: CorpusRun, name: str) -> None:
+    """`extract --check` of the report and `check` of the workbook it wrote say the same (both commands run
+    once over the whole corpus: tests/conftest.py)."""
+    extracted = {f["path"]: f for f in json.loads(corpus_extracted.extracted.stdout)["files"]}
+    checked = {f["path"]: f for f in json.loads(corpus_extracted.checked.stdout)["files"]}
+    report = extracted[str(CORPUS / name)]
+    assert not report.get("problem"), report["problem"]
+    workbook = checked[report["workbook"]]
+    assert not workbook.get("problem"), workbook["problem"]
+    assert said(workbook["findings"]) == said(report["findings"])
+    assert workbook["findings"], "a real report always draws some finding (E2, R3.7, N5 …)"
 
 
 @pytest.mark.parametrize("name", COMPLETE)

@@ -1,5 +1,7 @@
-"""Fuzzing the installed command: hundreds of mutated workbooks through `check` (with corrections) and
-`merge`, hundreds of mutated reports through `extract --check`, each class in one subprocess call.
+"""Fuzzing the command: hundreds of mutated workbooks through `check` (with corrections) and `merge`,
+hundreds of mutated reports through `extract` and `check` of the workbooks it wrote (a sample also through
+`extract --check`), each class in one call of the command's entry point (in process, as
+tests.conftest.run_in_process runs it: the same argument parsing and error mapping as the installed command).
 
 Whatever the input, the command must end with exit 0, 1 or 2, never a traceback or an internal error; every
 input must be accounted for in the JSON output, with findings or a Chinese `problem` naming the file; and no
@@ -181,6 +183,12 @@ def report_mutants(kind: str, count: int) -> list[fuzzing.Mutant]:
     return out
 
 
+# `extract --check` validates each report in a pass of its own; `check` of the workbooks that `extract` wrote
+# gives the same findings (tests/test_extracted_workbook.py) in one pass for all. So every mutant is extracted
+# and its workbook checked, and one in CHECKED_EVERY also goes through `extract --check` itself.
+CHECKED_EVERY = 8
+
+
 @pytest.mark.parametrize("kind", list(REPORT_COUNTS))
 def test_extract_survives_mutated_reports(kind: str, tmp_path: Path, govxl: Govxl) -> None:
     paths = _materialise(tmp_path / "in", report_mutants(kind, REPORT_COUNTS[kind]))
@@ -188,19 +196,49 @@ def test_extract_survives_mutated_reports(kind: str, tmp_path: Path, govxl: Govx
     out.mkdir()
     before = fuzzing.hashes(paths)
 
-    def args_for(group: Sequence[Path]) -> list[str]:
-        target = out / "pin"
-        target.mkdir(exist_ok=True)
-        return ["extract", "--check", "--force", "--format", "json", "--output-dir", str(target), *map(str, group)]
+    def args_for(*options: str) -> Callable[[Sequence[Path]], list[str]]:
+        def args(group: Sequence[Path]) -> list[str]:
+            target = out / "pin"
+            target.mkdir(exist_ok=True)
+            return [
+                "extract",
+                *options,
+                "--force",
+                "--format",
+                "json",
+                "--output-dir",
+                str(target),
+                *map(str, group),
+            ]
 
-    done = govxl("extract", "--check", "--format", "json", "--output-dir", str(out), *map(str, paths))
-    _assert_ran(govxl, done, args_for, paths)
+        return args
+
+    done = govxl("extract", "--format", "json", "--output-dir", str(out), *map(str, paths))
+    _assert_ran(govxl, done, args_for(), paths)
     files = _files_of(done.stdout)
     _assert_accounted(files, paths)
+    workbooks = []
     for p in paths:
         entry = files[str(p)]
         if not entry.get("problem"):
             assert Path(entry["workbook"]).exists(), f"{p.name}: extracted but no workbook written"
+            workbooks.append(Path(entry["workbook"]))
+
+    def check_args(group: Sequence[Path]) -> list[str]:
+        return ["check", "--format", "json", "--no-corrections", *map(str, group)]
+
+    if workbooks:  # (mutated PDFs rarely still read)
+        checked = govxl(*check_args(workbooks))
+        _assert_ran(govxl, checked, check_args, workbooks)
+        unreadable = {f["path"]: f["problem"] for f in _files_of(checked.stdout).values() if f.get("problem")}
+        assert not unreadable, f"workbooks written by extract that check cannot read: {unreadable}"
+
+    sample = paths[::CHECKED_EVERY]
+    again = tmp_path / "again"
+    again.mkdir()
+    done = govxl("extract", "--check", "--format", "json", "--output-dir", str(again), *map(str, sample))
+    _assert_ran(govxl, done, args_for("--check"), sample)
+    _assert_accounted(_files_of(done.stdout), sample)
     _assert_unchanged(before, tmp_path / "in")
 
 

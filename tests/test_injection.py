@@ -1,7 +1,7 @@
 """Formula injection: text that users type (unit name, contact, a 说明, text in an input cell, a roster name,
 words in a published report) must reach every written workbook as text, never as a formula.
 
-Every command that writes a workbook is run through the installed command; then the XML of every sheet of
+Every command that writes a workbook is run through its command-line entry point; then the XML of every sheet of
 every output is scanned: no <f> element may hold a payload, and each payload must still be there as text.
 """
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, Govxl, corpus_file
+from tests.conftest import CORPUS, ROOT, Govxl, corpus_file, installed_env
 
 
 def _wheel(installed_govxl: list[str]) -> Path:
@@ -39,7 +39,9 @@ def test_installed_command_is_not_the_source_tree(installed_govxl: list[str]) ->
         "[importlib.import_module(m) for m in mods if not m.endswith('__main__')];"
         "print(json.dumps({'file': govxl.__file__, 'mods': mods}))"
     )
-    done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, cwd="/", timeout=120)
+    done = subprocess.run(
+        [str(python), "-c", probe], capture_output=True, text=True, cwd="/", timeout=120, env=installed_env()
+    )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     assert not Path(seen["file"]).resolve().is_relative_to((ROOT / "govxl").resolve())
@@ -49,44 +51,75 @@ def test_installed_command_is_not_the_source_tree(installed_govxl: list[str]) ->
     assert tree <= set(seen["mods"]), sorted(tree - set(seen["mods"]))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "c01_huaian_city_gov_2024.pdf",
-        "c02_huaian_hongze_district_gov_2023.pdf",
-        "c03_huaian_hongze_district_gov_2024.pdf",
-    ],
-)
-def test_installed_command_extracts_the_pdf_reports(govxl: Govxl, tmp_path: Path, name: str) -> None:
-    pdf = corpus_file(f"pdf/{name}")
-    out = tmp_path / "x.xlsx"
-    done = govxl("extract", str(pdf), "-o", str(out), "--format", "json")
+PDFS = [
+    "c01_huaian_city_gov_2024.pdf",
+    "c02_huaian_hongze_district_gov_2023.pdf",
+    "c03_huaian_hongze_district_gov_2024.pdf",
+]
+
+
+def test_installed_command_extracts_the_pdf_reports(govxl_installed: Govxl, tmp_path: Path) -> None:
+    """The wheel's dependencies read real PDFs: the three reports in one call, each to its own workbook."""
+    pdfs = [corpus_file(f"pdf/{name}") for name in PDFS]
+    done = govxl_installed("extract", *map(str, pdfs), "--output-dir", str(tmp_path), "--format", "json")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    (report,) = json.loads(done.stdout)["files"]
-    assert report["workbook"] == str(out) and out.stat().st_size > 0
-    assert report["year"] in (2023, 2024)
+    reports = {r["path"]: r for r in json.loads(done.stdout)["files"]}
+    assert set(reports) == set(map(str, pdfs))
+    for pdf in pdfs:
+        report = reports[str(pdf)]
+        out = tmp_path / f"{pdf.stem}.xlsx"
+        assert report["workbook"] == str(out) and out.stat().st_size > 0
+        assert report["year"] in (2023, 2024)
 
 
-def test_installed_command_runs_every_subcommand(govxl: Govxl, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["template", "-o", "no/such/folder/x.xlsx"], "不存在"),
+        (["cells", "--format", "yaml"], "yaml"),
+        (["rules", "--format", "yaml"], "yaml"),
+        (["check", "无此文件.xlsx"], "文件不存在"),
+        (["merge", "无此文件.xlsx", "-o", "汇总.xlsx"], "文件不存在"),
+        (["extract", "空.txt", "--output-dir", "."], "文件是空的"),
+    ],
+    ids=["template", "cells", "rules", "check", "merge", "extract"],
+)
+def test_installed_command_refuses_bad_input_in_chinese(
+    govxl_installed: Govxl, tmp_path: Path, args: list[str], needle: str
+) -> None:
+    """One bad input per command, through the installed command: exit 2, a Chinese message, no traceback
+    (the rest of the bad inputs run in process, through the same entry point)."""
+    (tmp_path / "空.txt").write_bytes(b"")
+    done = govxl_installed(*args, cwd=tmp_path)
+    out = done.stdout + done.stderr
+    assert done.returncode == 2, out
+    assert needle in out and "Traceback" not in out and "内部错误" not in out, out
+    assert "错误" in done.stderr or "无法" in done.stdout, out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["空.txt"]  # nothing written
+
+
+def test_installed_command_runs_every_subcommand(govxl_installed: Govxl, tmp_path: Path) -> None:
     """template → check → merge, and extract of each kind of report, with the installed command."""
     blank = tmp_path / "模板.xlsx"
-    assert govxl("template", "-o", str(blank), "--agency", "某某局", "--year", "2024").returncode == 0
+    assert govxl_installed("template", "-o", str(blank), "--agency", "某某局", "--year", "2024").returncode == 0
     for args in (("cells", "--format", "json"), ("rules", "--format", "json")):
-        done = govxl(*args)
+        done = govxl_installed(*args)
         assert done.returncode == 0 and json.loads(done.stdout), done.stderr
     example = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
-    done = govxl("check", str(example), "--output-dir", str(tmp_path), "--format", "json")
+    done = govxl_installed("check", str(example), "--output-dir", str(tmp_path), "--format", "json")
     assert done.returncode in (0, 1), done.stderr
     assert json.loads(done.stdout)["files"][0]["unit"]
     merged = tmp_path / "汇总.xlsx"
     demo = ROOT / "examples" / "merge_demo"
-    done = govxl("merge", str(demo), "-o", str(merged), "--roster", str(demo / "名单.csv"), "--format", "json")
+    done = govxl_installed(
+        "merge", str(demo), "-o", str(merged), "--roster", str(demo / "名单.csv"), "--format", "json"
+    )
     assert done.returncode in (0, 1), done.stderr
     assert merged.exists() and json.loads(done.stdout)["units"] >= 1
     for name in ("002_linzi_gov_office_2024.txt",):
         report = corpus_file(name)
-        done = govxl("extract", str(report), "--output-dir", str(tmp_path), "--check")
+        done = govxl_installed("extract", str(report), "--output-dir", str(tmp_path), "--check")
         assert done.returncode in (0, 1), done.stderr
         assert (tmp_path / f"{report.stem}.xlsx").exists()
     assert CORPUS.exists()

@@ -261,12 +261,12 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     for i in range(20):
         write(tmp_path / "in" / f"u{i:02d}.xlsx", unit(f"单位{i}"))
-    from tests.conftest import installed_command
+    from tests.conftest import installed_command, installed_env
 
     cmd = list(installed_command())
     cmd += ["merge", str(tmp_path / "in"), "-o", str(tmp_path / "out" / "m.xlsx")]
     master, slave = pty.openpty()
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=slave, timeout=120, check=False)
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=slave, timeout=120, check=False, env=installed_env())
     os.close(slave)
     seen = b""
     while True:
@@ -280,7 +280,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     os.close(master)
     assert done.returncode == 0
     assert "读取" in seen.decode("utf-8", "replace") and "20/20" in seen.decode("utf-8", "replace")
-    quiet = subprocess.run([*cmd[:-1], str(tmp_path / "out" / "m2.xlsx")], capture_output=True, timeout=120)
+    quiet = subprocess.run(
+        [*cmd[:-1], str(tmp_path / "out" / "m2.xlsx")], capture_output=True, timeout=120, env=installed_env()
+    )
     assert quiet.returncode == 0 and quiet.stderr == b""
 
 

@@ -230,12 +230,13 @@ def test_two_writers_of_one_new_file_never_both_succeed(tmp_path: Path) -> None:
 def test_two_merges_writing_one_output_at_once(tmp_path: Path) -> None:
     import subprocess
 
-    from tests.conftest import installed_command
+    from tests.conftest import installed_command, installed_env
 
     d = tmp_path / "in"
     units(d, ["甲", "乙"], 9)
     cmd = [*installed_command(), "merge", str(d), "-o", str(tmp_path / "m.xlsx")]
-    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    env = installed_env()
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
     outputs = [p.communicate(timeout=300) for p in runs]
     codes = sorted(p.returncode for p in runs)
     assert codes == [0, 2], outputs
