@@ -194,7 +194,7 @@ def _rules_of_extracting(name: str) -> Callable[[Path], set[str]]:
 
 def _rules_of_a_year_on_year_sentence(tmp: Path) -> set[str]:
     from govxl.extract import extract
-    from govxl.extract.prose import check_prose
+    from govxl.validation.prose import check_prose
     from tests.conftest import corpus_file
 
     seed = extract(corpus_file("002_linzi_gov_office_2024.txt")).filing
