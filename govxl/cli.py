@@ -359,6 +359,28 @@ def extract(
     ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)
 
 
+@cli.command()
+@click.option(
+    "--archive",
+    "location",
+    help="档案：SQLite 文件或 postgresql+psycopg://… 地址（默认 $GOVXL_ARCHIVE，或 ./govxl-archive.sqlite）。",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址（内网访问时填本机的内网地址）。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="监听的端口。")
+@click.option(
+    "--max-upload", type=click.IntRange(1, 1024), default=10, show_default=True, help="上传文件的大小上限（MB）。"
+)
+@click.option("--new-admin-token", is_flag=True, help="作废原管理员令牌，生成并显示一个新的。")
+def serve(location: str | None, host: str, port: int, max_upload: int, new_admin_token: bool) -> None:
+    """在浏览器中收取各单位的报表：单位凭专用链接上传并立即看到校验结果，汇总单位查看进度、下载汇总表。
+
+    管理员令牌取自环境变量 GOVXL_ADMIN_TOKEN；未设置时首次启动生成并显示一次。
+    """
+    from govxl.serve.run import serve as run_serve
+
+    run_serve(location, host, port, max_upload << 20, new_admin_token)
+
+
 def _param_name(param: click.Parameter | None) -> str:
     if param is None:
         return "参数"

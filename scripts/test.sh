@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what the tests need (LibreOffice, Gnumeric), builds the wheel and installs it
+# The whole test suite: installs what the tests need (LibreOffice, Gnumeric, Chromium), builds the wheel and installs it
 # in a fresh virtual environment for the subprocess tests, then lint, types and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,7 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
 command -v ssconvert >/dev/null 2>&1 || need+=(gnumeric)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the desk's browser tests (Playwright drives it)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
