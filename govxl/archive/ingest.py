@@ -132,7 +132,9 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
         values = columns[ed][1]
         record = _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})
         try:
-            done.submission_id, done.duplicate = in_transaction(arch.engine, functools.partial(_store, record=record))
+            done.submission_id, done.duplicate, done.supersedes = in_transaction(
+                arch.engine, functools.partial(_store, record=record)
+            )
         except sa.exc.SQLAlchemyError as exc:
             from govxl.archive.store import database_error
 
@@ -234,9 +236,10 @@ def _insert(conn: sa.Connection, table: sa.Table) -> Any:
     return sqlite_insert(table)
 
 
-def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool]:
+def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool, int | None]:
     """One submission, whole: its bytes (once per content), its row, its cells and findings. Returns its id,
-    and whether the same bytes already were the unit-year's current submission (then nothing is added)."""
+    whether the same bytes already were the unit-year's current submission (then nothing is added), and the
+    submission it supersedes."""
     sub = schema.submissions
     row = record["submission"]
     if conn.dialect.name == "postgresql":  # one writer per unit-year, so two adds never supersede the same one
@@ -250,7 +253,7 @@ def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool]:
         .limit(1)
     ).first()
     if latest is not None and latest.sha256 == record["sha256"]:
-        return int(latest.id), True
+        return int(latest.id), True, None
     blob = {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]}
     conn.execute(_insert(conn, schema.blobs).values(blob).on_conflict_do_nothing(index_elements=["sha256"]))
     values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC)}
@@ -259,4 +262,4 @@ def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool]:
     conn.execute(sa.insert(schema.cells), [{"submission_id": new_id, **c} for c in record["cells"]])
     if record["findings"]:
         conn.execute(sa.insert(schema.findings), [{"submission_id": new_id, **f} for f in record["findings"]])
-    return new_id, False
+    return new_id, False, values["supersedes"]

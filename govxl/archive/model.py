@@ -39,6 +39,7 @@ class Added:
     previous_id: int | None = None  # the submission the cross-year rules (X1–X4) were checked against
     duplicate: bool = False
     previous_label: str = ""  # that submission as a person names it: #id 单位 年度（文件名）
+    supersedes: int | None = None  # the unit-year's submission this one replaced as current
 
 
 @dataclass
