@@ -173,6 +173,7 @@ def cells(edition: str, fmt: str) -> None:
     type=click.Path(path_type=Path),
     help="上一年度的报表，用于跨年度核对（可多次给出，按填报单位配对）。",
 )
+@click.option("--archive", metavar="档案", help="与档案中各单位上一年度的报送作跨年度核对（代替 --previous）。")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -182,6 +183,7 @@ def check(
     output_dir: Path | None,
     no_corrections: bool,
     previous: tuple[Path, ...],
+    archive: str | None,
 ) -> None:
     """校验填好的工作簿：指出哪里错、错在哪一格，并写出“校验结果”工作簿。
 
@@ -192,15 +194,22 @@ def check(
 
     if output_dir is not None and not output_dir.is_dir():
         raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
-    reports = check_paths(
-        list(files),
-        edition,
+    options: dict[str, Any] = dict(
+        edition=edition,
         corrections=not no_corrections,
         output_dir=output_dir,
-        previous=previous,
         progress=sys.stderr.isatty() and fmt == "text",
     )
-    click.echo(render_json(reports) if fmt == "json" else render_text(reports), nl=fmt == "json")
+    if archive is not None:
+        if previous:
+            raise GovxlError("--archive 与 --previous 只能给出一个")
+        from govxl.archive.cli import check_with_archive, render_checked
+
+        reports, notes, used = check_with_archive(list(files), archive, **options)
+        click.echo(render_checked(reports, notes, used, fmt), nl=fmt == "json")
+    else:
+        reports = check_paths(list(files), previous=previous, **options)
+        click.echo(render_json(reports) if fmt == "json" else render_text(reports), nl=fmt == "json")
     if any(r.problem for r in reports):
         ctx.exit(EXIT_UNUSABLE)
     ctx.exit(EXIT_FINDINGS if any(r.errors for r in reports) else 0)
@@ -285,6 +294,37 @@ def merge(
     else:
         click.echo(summary_text(result), nl=False)
     ctx.exit(result.exit_code)
+
+
+class _LazyGroup(_Group):
+    """A command group whose commands live in another module, imported only when the group is used, so that
+    `govxl --help` does not pay for importing it (and SQLAlchemy)."""
+
+    def __init__(self, *args: Any, module: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.module = module
+
+    def _real(self) -> click.Group:
+        import importlib
+
+        group: click.Group = importlib.import_module(self.module).group
+        return group
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._real().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._real().get_command(ctx, name)
+
+
+cli.add_command(
+    _LazyGroup(
+        "archive",
+        module="govxl.archive.cli",
+        help="档案：保存每个单位每年报送并校验过的报表，查询报送情况、历年记录，导出汇总。",
+        short_help="报表档案：归档、报送情况、历年记录、导出汇总",
+    )
+)
 
 
 @cli.command()

@@ -1,0 +1,265 @@
+"""Adding workbooks: read them in parallel, check them as `govxl check` does in one validation pass (with the
+cross-year rules against each unit's archived previous year), and store each in a transaction of its own."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from govxl.archive import queries, schema
+from govxl.archive.model import Added, UnitMismatch, status_of
+from govxl.archive.store import in_transaction
+from govxl.errors import GovxlError
+from govxl.findings import FileReport, Finding
+from govxl.merger import unit_key
+from govxl.reader import Filing
+
+if TYPE_CHECKING:
+    from govxl.archive.api import Archive
+
+
+@dataclass
+class Item:
+    path: Path  # where it is read from
+    name: str  # how reports name it
+    filing: Filing | None
+    problem: str
+    data: bytes | None = None
+
+
+def read_items(paths: Sequence[Path], progress: bool = False) -> list[Item]:
+    from govxl.checker import read_all
+
+    filings, problems = read_all(paths, progress=progress and len(paths) > 1)
+    return [Item(p, str(p), f, pr) for p, f, pr in zip(paths, filings, problems, strict=True)]
+
+
+def read_bytes(data: bytes, filename: str) -> Item:
+    """One uploaded file, read as `govxl check` reads a file of that name (messages name `filename`)."""
+    from govxl.checker import read_all
+
+    base = Path(filename).name or "上传的文件.xlsx"
+    with tempfile.TemporaryDirectory(prefix="govxl-add-") as tmp:
+        path = Path(tmp) / base
+        try:
+            path.write_bytes(data)
+        except OSError:  # a name this file system cannot hold
+            path = Path(tmp) / "upload.xlsx"
+            path.write_bytes(data)
+        (filing,), (problem,) = read_all([path])
+    if filing is not None:
+        filing.path = Path(filename)
+    return Item(Path(filename), filename, filing, problem.replace(str(path), filename), data)
+
+
+def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = None) -> list[Added]:
+    from govxl.corrections import PROP_OF
+
+    added = [Added(None, FileReport(it.name, problem=it.problem)) for it in items]
+    todo: dict[int | None, list[int]] = {}
+    for i, it in enumerate(items):
+        f = it.filing
+        if f is None:
+            continue
+        added[i].report = FileReport(it.name, f.edition, f.unit, f.year)
+        added[i].unit, added[i].year = f.unit, f.year
+        if PROP_OF in f.properties:
+            added[
+                i
+            ].report.skipped = (
+                f"这是 govxl 写出的校验结果工作簿（{f.properties[PROP_OF]} 的校验结果），不归档；请归档填报表本身"
+            )
+            continue
+        if expected_unit is not None and unit_key(f.unit) != unit_key(expected_unit):
+            raise UnitMismatch(f"{it.name} 的填报单位是“{f.unit or '（未填写）'}”，不是“{expected_unit}”；未归档")
+        todo.setdefault(f.year, []).append(i)
+    # earlier years first: a later year of the same batch is checked against the one just stored
+    for year in sorted(todo, key=lambda y: -1 if y is None else y):
+        _check_and_store(arch, year, [items[i] for i in todo[year]], [added[i] for i in todo[year]])
+    return added
+
+
+def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: list[Added]) -> None:
+    from govxl.checker import _explain, prose_findings, sort_findings, validate_filings
+    from govxl.crossyear import compare_years
+
+    filings = [it.filing for it in items if it.filing is not None]
+    last = _previous_filings(arch, year, filings)
+    found, frames = validate_filings(filings)
+    pairs = [(i, last[unit_key(f.unit)]) for i, f in enumerate(filings) if f.unit and unit_key(f.unit) in last]
+    cross: dict[int, list[Finding]] = {}
+    if pairs:
+        for (i, _), extra in zip(pairs, compare_years([(filings[i], p[1]) for i, p in pairs]), strict=True):
+            cross[i] = extra
+    last_of = dict(pairs)
+    columns = {ed: (positions, _columns(ed, frame)) for ed, (positions, frame) in frames.items()}
+    row_of = {pos: (ed, k) for ed, (positions, _) in columns.items() for k, pos in enumerate(positions)}
+    for i, (it, filing, done) in enumerate(zip(items, filings, added, strict=True)):
+        prev = last_of.get(i)
+        own = {(filing.unit, *key): note for key, note in filing.explanations.items()}
+        every = filing.findings + found[i] + prose_findings(filing, prev[1] if prev else None) + cross.get(i, [])
+        report = done.report
+        report.findings = sort_findings(filing, _explain(filing.unit, own, every))
+        done.errors, done.warnings = report.errors, report.warnings
+        done.status = status_of(report.errors, report.warnings)
+        if prev:
+            done.previous_id, done.previous_label = prev[0].id, prev[0].label()
+        if not filing.unit.strip() or filing.year is None:
+            missing = "填报单位" if not filing.unit.strip() else "报告年度"
+            report.problem = f"{it.name}：封面未填写{missing}，无法归档（档案按单位和年度存放）"
+            continue
+        data = it.data
+        if data is None:
+            try:
+                data = it.path.read_bytes()
+            except OSError as exc:
+                report.problem = f"{it.name}：无法读取（{exc.strerror or exc}），未归档"
+                continue
+        if hashlib.sha256(data).hexdigest() != filing.sha256:
+            report.problem = f"{it.name}：文件在校验期间被改动，未归档；请重新归档"
+            continue
+        ed, k = row_of[i]
+        values = columns[ed][1]
+        record = _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})
+        try:
+            done.submission_id, done.duplicate, done.supersedes = in_transaction(
+                arch.engine, functools.partial(_store, record=record)
+            )
+        except sa.exc.SQLAlchemyError as exc:
+            from govxl.archive.store import database_error
+
+            raise database_error(arch.name, exc) from None
+
+
+def _columns(edition: str, frame: Any) -> dict[str, Any]:
+    """The numbers as the sheet shows them (inputs, and totals as recomputed or as typed over), by code."""
+    from govxl.spec import load_edition
+
+    ed = load_edition(edition)
+    return {code: frame[code].to_numpy() for code in (*ed.input_codes, *ed.total_codes)}
+
+
+def _previous_filings(arch: Archive, year: int | None, filings: list[Filing]) -> dict[str, tuple[Any, Filing]]:
+    """By unit key: the current submission of the year before, and its workbook read from the stored bytes
+    exactly as `--previous` reads a file."""
+    from govxl.checker import read_all
+
+    if year is None:
+        return {}
+    wanted = {unit_key(f.unit) for f in filings if f.unit}
+    current = {k: s for k, s in queries.current(arch, year - 1).items() if k in wanted}
+    if not current:
+        return {}
+    found = queries.blobs(arch, {s.sha256 for s in current.values()})
+    with tempfile.TemporaryDirectory(prefix="govxl-previous-") as tmp:
+        paths = []
+        for s in current.values():
+            path = Path(tmp) / f"{s.id}.xlsx"
+            path.write_bytes(found[s.sha256])
+            paths.append(path)
+        read, problems = read_all(paths)
+    out = {}
+    for (key, s), filing, problem in zip(current.items(), read, problems, strict=True):
+        if filing is None:  # it was readable when it was added; a newer govxl may judge it otherwise
+            raise GovxlError(f"档案中的上年报表 {s.label()} 无法读取：{problem}")
+        out[key] = (s, filing)
+    return out
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _record(
+    filing: Filing, name: str, data: bytes, report: FileReport, done: Added, numbers: dict[str, float]
+) -> dict[str, Any]:
+    from govxl.spec import PROP_VERSION, load_edition
+
+    ed = load_edition(filing.edition)
+    cells = [
+        {"code": code, "value": None if math.isnan(v) else float(v), "text": None} for code, v in numbers.items()
+    ]
+    for field in ed.cover.fields:
+        raw = filing.cover.get(field.code)
+        if raw is not None and raw != "":
+            cells.append({"code": field.code, "value": None, "text": str(raw)})
+    return {
+        "sha256": filing.sha256,
+        "data": data,
+        "submission": {
+            "unit": filing.unit,
+            "unit_key": unit_key(filing.unit),
+            "year": filing.year,
+            "edition": filing.edition,
+            "template_version": filing.properties.get(PROP_VERSION, ""),
+            "filename": Path(name).name,
+            "status": done.status,
+            "errors": done.errors,
+            "warnings": done.warnings,
+            "previous_id": done.previous_id,
+        },
+        "cells": cells,
+        "findings": [
+            {
+                "seq": n,
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "message": f.message,
+                "cells": _json([[c.sheet, c.cell, c.code] for c in f.cells]),
+                "expected": _json(f.expected),
+                "actual": _json(f.actual),
+                "source": f.source,
+                "explanation": f.explanation,
+            }
+            for n, f in enumerate(report.findings)
+        ],
+    }
+
+
+def _insert(conn: sa.Connection, table: sa.Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool, int | None]:
+    """One submission, whole: its bytes (once per content), its row, its cells and findings. Returns its id,
+    whether the same bytes already were the unit-year's current submission (then nothing is added), and the
+    submission it supersedes."""
+    sub = schema.submissions
+    row = record["submission"]
+    if conn.dialect.name == "postgresql":  # one writer per unit-year, so two adds never supersede the same one
+        digest = hashlib.sha256(f"{row['unit_key']}|{row['year']}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+    latest = conn.execute(
+        sa.select(sub.c.id, sub.c.sha256)
+        .where(sub.c.unit_key == row["unit_key"], sub.c.year == row["year"])
+        .order_by(sub.c.id.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and latest.sha256 == record["sha256"]:
+        return int(latest.id), True, None
+    blob = {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]}
+    conn.execute(_insert(conn, schema.blobs).values(blob).on_conflict_do_nothing(index_elements=["sha256"]))
+    values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC)}
+    values["supersedes"] = int(latest.id) if latest is not None else None
+    new_id = int(conn.execute(sa.insert(sub).values(values).returning(sub.c.id)).scalar_one())
+    conn.execute(sa.insert(schema.cells), [{"submission_id": new_id, **c} for c in record["cells"]])
+    if record["findings"]:
+        conn.execute(sa.insert(schema.findings), [{"submission_id": new_id, **f} for f in record["findings"]])
+    return new_id, False, values["supersedes"]

@@ -1,0 +1,55 @@
+"""The archive's tests run on SQLite and on a real PostgreSQL server (scripts/test.sh starts one and passes its
+URL as GOVXL_TEST_POSTGRES): `location` gives each test a fresh archive of each kind."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import clean_values, write
+
+
+def postgres_url() -> str:
+    url = os.environ.get("GOVXL_TEST_POSTGRES")
+    if not url:
+        if os.environ.get("GOVXL_REQUIRE_SOFFICE"):
+            pytest.fail("GOVXL_REQUIRE_SOFFICE is set but GOVXL_TEST_POSTGRES names no PostgreSQL server")
+        pytest.skip("no PostgreSQL server (GOVXL_TEST_POSTGRES); scripts/test.sh starts one")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(tmp_path / "档案.sqlite")
+        return
+    yield from fresh_postgres()
+
+
+def fresh_postgres() -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards."""
+    import sqlalchemy as sa
+
+    url = sa.make_url(postgres_url())
+    name = f"govxl_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield url.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+def unit_file(folder: Path, name: str, unit: str, year: int = 2024, **changes: object) -> Path:
+    """A filled workbook of `unit` for `year`; `changes` set cells by code (a clean fill otherwise)."""
+    values = clean_values()
+    values.update(unit=unit, year=year, **changes)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write(folder / name, values)
