@@ -65,19 +65,21 @@ class Desk:
                 loop.call_soon_threadsafe(_settle, future, outcome)
 
     def _store(self, batch: list[_Job]) -> list[Any]:
-        many = getattr(self.archive, "add_many", None)
-        if many is not None and len(batch) > 1:
+        uploads = [(data, name, unit) for data, name, unit, *_ in batch]
+        if len(batch) == 1:
             try:
-                return list(many([(data, name, unit) for data, name, unit, *_ in batch]))
-            except Exception as exc:  # the batch as a whole failed: each upload says so
-                return [exc] * len(batch)
-        out: list[Any] = []
-        for data, name, unit, *_ in batch:
-            try:
-                out.append(self.archive.add(data, name, expected_unit=unit))
+                return [self.archive.add(*uploads[0][:2], expected_unit=uploads[0][2])]
             except Exception as exc:
-                out.append(exc)
-        return out
+                return [exc]
+        many = getattr(self.archive, "add_many", None)
+        if many is None:
+            from govxl.serve.batch_adapter import add_many
+
+            return add_many(self.archive, uploads)
+        try:
+            return list(many(uploads))
+        except Exception as exc:  # the batch as a whole failed: each upload says so
+            return [exc] * len(batch)
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
