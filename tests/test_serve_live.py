@@ -197,3 +197,19 @@ def test_killed_with_uploads_in_flight_keeps_every_answered_upload_whole(
         assert extra.status_code == 200  # and the restarted desk takes uploads again
     finally:
         again.kill()
+
+
+def test_serve_says_in_chinese_what_stops_it(govxl: Any, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        done = govxl("serve", "--archive", str(tmp_path / "a.sqlite"), "--port", port, timeout=60)
+    assert done.returncode == 2 and "端口" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("这不是档案\n", encoding="utf-8")
+    done = govxl("serve", "--archive", str(notes), "--port", port, timeout=60)
+    assert done.returncode == 2 and str(notes) in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert notes.read_text(encoding="utf-8") == "这不是档案\n"
