@@ -6,7 +6,8 @@ Makes FILES workbooks of distinct units, imports them as the roster, starts `pyt
 tree) on 127.0.0.1 with a fresh SQLite archive, and has CLIENTS concurrent clients upload every workbook
 once, each with its unit's own token (POST /api/v1/submissions). Prints the throughput and the p50/p95/max
 latency, then the wall time of one `govxl check --no-corrections` of the same files (the desk writes no
-correction workbook at upload; it makes one when asked). Bounded: the run stops by itself after --timeout
+correction workbook at upload; it makes one when asked), and what one validation frame of 1 and of 50
+workbooks costs on the machine at that moment (the fixed cost a batch of uploads pays once). Bounded: the run stops by itself after --timeout
 seconds, and the server is stopped whatever happens."""
 
 from __future__ import annotations
@@ -123,6 +124,21 @@ def main() -> None:
         check_wall = time.perf_counter() - start
         print(f"govxl check --no-corrections of the same {len(files)} files, one process: {check_wall:.1f} s")
         print(f"  throughput {len(files) / check_wall:.1f} workbooks/s")
+        floor(files)
+
+
+def floor(files: list[tuple[str, Path]]) -> None:
+    """What one validation frame costs here and now, whatever the server does: the floor under a batch."""
+    from govxl.checker import read_all, validate_filings
+
+    filings = [f for f in read_all([p for _, p in files[:50]])[0] if f is not None]
+    validate_filings(filings[:1])  # imports, schema
+    for n in (1, 50):
+        start = time.perf_counter()
+        validate_filings(filings[:n])
+        print(
+            f"  one validation frame of {n} workbook(s), in process: {(time.perf_counter() - start) * 1000:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -64,6 +64,16 @@ class Tokens:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         _META.create_all(engine)
+        self._grants: dict[str, UnitGrant] = {}
+        self._load()
+
+    def _load(self) -> None:
+        """Every unit token's grant, by hash, kept in memory: a request's token is looked up without waiting
+        for the archive's worker thread (busy checking uploads). Only the desk writes these tables, and it
+        reloads them after every change."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(UNIT_TOKENS.c.token_sha256, UNIT_TOKENS.c.year, UNIT_TOKENS.c.unit))
+            self._grants = {str(r.token_sha256): UnitGrant(int(r.year), str(r.unit)) for r in rows}
 
     def admin_hash(self, from_env: str | None) -> tuple[str, str | None]:
         """(hash of the admin token, the token when it was made just now and must be shown once). A token
@@ -86,13 +96,7 @@ class Tokens:
         return token
 
     def grant(self, token: str) -> UnitGrant | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(UNIT_TOKENS.c.year, UNIT_TOKENS.c.unit).where(
-                    UNIT_TOKENS.c.token_sha256 == token_hash(token)
-                )
-            ).first()
-        return UnitGrant(int(row.year), str(row.unit)) if row else None
+        return self._grants.get(token_hash(token))
 
     def issue(self, year: int, units: Sequence[str]) -> list[tuple[str, str | None]]:
         """(unit, new token or None) for every unit of a roster just imported: units that already had a token
@@ -124,6 +128,7 @@ class Tokens:
                 out.append((unit, token))
             if rows:
                 conn.execute(sa.insert(UNIT_TOKENS), rows)
+        self._load()
         return out
 
     def reissue(self, year: int, unit: str) -> str | None:
@@ -135,6 +140,7 @@ class Tokens:
                 .where(UNIT_TOKENS.c.year == year, UNIT_TOKENS.c.unit_key == unit_key(unit))
                 .values(token_sha256=token_hash(token), created_at=_now())
             )
+        self._load()
         return token if done.rowcount else None
 
 

@@ -1,14 +1,17 @@
-"""ADAPTER, to be replaced by an archive face method: several uploads stored with one validation frame.
+"""ADAPTER, to be replaced by archive face methods: uploads read apart from storing, and stored together with
+one validation frame.
 
-The agreed face (`Archive.add(data, filename, expected_unit=…)`) takes one file a call, and each call pays
-pandera's fixed cost of a validation (about 90 ms on a quiet 2-core machine, whatever the number of rows):
-that alone caps the desk near ten uploads a second. The archive validates many files in one frame
-(`add_paths`, through `ingest.add_items`), but with one expected unit for all, and a desk's concurrent uploads
-come from different units. Until the archive offers `add_many(uploads: Sequence[tuple[bytes, str, str |
-None]]) -> list[Added | UnitMismatch]`, this does exactly what `add` does for each upload, through the
-archive's own ingest functions: an upload whose 填报单位 is not its token's unit goes alone through
-`add_items` with its expected unit (which refuses it with the archive's own message before storing
-anything); all the others go through one `add_items` call, one frame, each stored in its own transaction."""
+The agreed face (`Archive.add(data, filename, expected_unit=…)`) reads, checks and stores one file a call,
+and each call pays pandera's fixed cost of a validation (about 90 ms on a quiet 2-core machine, whatever the
+number of rows): that alone capped the desk near one upload a second under load. The archive validates many
+files in one frame (`add_paths`, through `ingest.add_items`), but with one expected unit for all, and a desk's
+concurrent uploads come from different units. Until the archive offers `read_upload(data, filename)` (
+picklable, to run in a reader process) and `add_read(items: Sequence[tuple[item, expected_unit]]) ->
+list[Added | UnitMismatch]`, this does exactly what `add` does for each upload, through the archive's own
+ingest functions: `add` is `add_items([read_bytes(data, filename)], expected_unit)`. An upload whose
+填报单位 is not its token's unit goes alone through `add_items` with its expected unit (which refuses it with
+the archive's own message before storing anything); all the others go through one `add_items` call: one
+frame, each submission stored in its own transaction."""
 
 from __future__ import annotations
 
@@ -22,18 +25,26 @@ if TYPE_CHECKING:
     from govxl.archive.ingest import Item
 
 
-def add_many(archive: Archive, uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Any]:
+def warm() -> None:
+    """A reader process's start: the reading modules imported once, not at the first upload."""
+    import govxl.archive.ingest
+    import govxl.checker  # noqa: F401
+
+
+def read_upload(data: bytes, filename: str) -> Item:
+    """One upload read as `Archive.add` reads it (module level: it runs in reader processes)."""
+    from govxl.archive.ingest import read_bytes
+
+    return read_bytes(data, filename)
+
+
+def store_items(archive: Archive, uploads: Sequence[tuple[Item, str | None]]) -> list[Any]:
     """Per upload, its Added or the exception `add` would have raised for it."""
-    from govxl.archive.ingest import add_items, read_bytes
+    from govxl.archive.ingest import add_items
 
     out: list[Any] = [None] * len(uploads)
     together: list[tuple[int, Item]] = []
-    for i, (data, name, unit) in enumerate(uploads):
-        try:
-            item = read_bytes(data, name)
-        except Exception as exc:
-            out[i] = exc
-            continue
+    for i, (item, unit) in enumerate(uploads):
         f = item.filing
         if unit is not None and f is not None and unit_key(f.unit) != unit_key(unit):
             try:
@@ -49,4 +60,18 @@ def add_many(archive: Archive, uploads: Sequence[tuple[bytes, str, str | None]])
         except Exception as exc:  # the database failed: none of these is promised stored
             for i, _ in together:
                 out[i] = exc
+    return out
+
+
+def add_many(archive: Archive, uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Any]:
+    """Read and store several uploads (in this thread): per upload, its Added or the exception `add` raises."""
+    out: list[Any] = [None] * len(uploads)
+    read: list[tuple[int, Item, str | None]] = []
+    for i, (data, name, unit) in enumerate(uploads):
+        try:
+            read.append((i, read_upload(data, name), unit))
+        except Exception as exc:
+            out[i] = exc
+    for (i, *_), outcome in zip(read, store_items(archive, [(it, u) for _, it, u in read]), strict=True):
+        out[i] = outcome
     return out

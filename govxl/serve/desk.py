@@ -1,32 +1,53 @@
 """The archive behind the server. Every archive call runs on one worker thread, in order: SQLite sees a single
-writer, the event loop never waits on a check, and uploads that arrive together are handed to the archive
-together (one validation frame when the archive offers a batch add)."""
+writer and the event loop never waits on a check. Uploads are read as they arrive (in reader processes when
+the server has them, so that reading uses the other core), then handed to the archive together: all that
+wait when the worker comes free are checked in one validation frame (see batch_adapter)."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from govxl.serve import batch_adapter
 from govxl.serve.auth import Tokens, UnitGrant, same_hash, token_hash
 
 if TYPE_CHECKING:
     from govxl.archive import Added, Archive
 
 T = TypeVar("T")
-_Job = tuple[bytes, str, str | None, "asyncio.Future[Any]", asyncio.AbstractEventLoop]
+# (the upload read, or None when it is to be read on the worker; its bytes, name, expected unit; its answer)
+_Job = tuple[Any, bytes, str, str | None, "asyncio.Future[Any]", asyncio.AbstractEventLoop]
 
 
 class Desk:
-    def __init__(self, archive: Archive, admin_token_hash: str) -> None:
+    def __init__(self, archive: Archive, admin_token_hash: str, readers: int = 0) -> None:
         self.archive = archive
         self.admin_hash = admin_token_hash
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govxl-archive")
         self.tokens: Tokens = self._worker.submit(Tokens, archive.engine).result()
         self._pending: list[_Job] = []
         self._draining = False
+        self._readers: Executor | None = None
+        if readers:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawned, not forked: this process already runs threads
+            context = multiprocessing.get_context("spawn")
+            self._readers = ProcessPoolExecutor(readers, mp_context=context, initializer=batch_adapter.warm)
+            for _ in range(readers):  # started now, not at the first upload
+                self._readers.submit(batch_adapter.warm)
+
+    def warm(self) -> None:
+        """Import pandas and pandera and build the schemas on the worker now: the first upload is not the one
+        that waits for them."""
+        from govxl.merger import _prepare_validation
+
+        self._worker.submit(_prepare_validation)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -38,13 +59,19 @@ class Desk:
     async def grant(self, token: str | None) -> UnitGrant | None:
         if not token or len(token) > 200:
             return None
-        return await self.run(self.tokens.grant, token)
+        return self.tokens.grant(token)
 
     async def add(self, data: bytes, filename: str, expected_unit: str | None) -> Added:
         """Store one upload; returns once it is committed (or raises what the archive raised)."""
         loop = asyncio.get_running_loop()
+        item = None
+        if self._readers is not None:
+            try:
+                item = await loop.run_in_executor(self._readers, batch_adapter.read_upload, data, filename)
+            except BrokenProcessPool:  # a reader died: read on the worker from now on
+                self._readers = None
         future: asyncio.Future[Any] = loop.create_future()
-        self._pending.append((data, filename, expected_unit, future, loop))
+        self._pending.append((item, data, filename, expected_unit, future, loop))
         if not self._draining:
             self._draining = True
             self._worker.submit(self._drain)
@@ -61,28 +88,33 @@ class Desk:
                     return
                 self._draining = True
                 continue
-            for outcome, (*_, future, loop) in zip(self._store(batch), batch, strict=True):
+            try:
+                outcomes = self._store(batch)
+            except Exception as exc:  # answer every upload of the batch, whatever happened
+                outcomes = [exc] * len(batch)
+            for outcome, (*_, future, loop) in zip(outcomes, batch, strict=True):
                 loop.call_soon_threadsafe(_settle, future, outcome)
 
     def _store(self, batch: list[_Job]) -> list[Any]:
-        uploads = [(data, name, unit) for data, name, unit, *_ in batch]
-        if len(batch) == 1:
-            try:
-                return [self.archive.add(*uploads[0][:2], expected_unit=uploads[0][2])]
-            except Exception as exc:
-                return [exc]
-        many = getattr(self.archive, "add_many", None)
-        if many is None:
-            from govxl.serve.batch_adapter import add_many
-
-            return add_many(self.archive, uploads)
-        try:
-            return list(many(uploads))
-        except Exception as exc:  # the batch as a whole failed: each upload says so
-            return [exc] * len(batch)
+        out: list[Any] = [None] * len(batch)
+        ready: list[tuple[int, Any, str | None]] = []
+        for i, (item, data, name, unit, *_) in enumerate(batch):
+            if item is None:
+                try:
+                    item = batch_adapter.read_upload(data, name)
+                except Exception as exc:
+                    out[i] = exc
+                    continue
+            ready.append((i, item, unit))
+        stored = batch_adapter.store_items(self.archive, [(item, unit) for _, item, unit in ready])
+        for (i, *_), outcome in zip(ready, stored, strict=True):
+            out[i] = outcome
+        return out
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
+        if self._readers is not None:
+            self._readers.shutdown(wait=False, cancel_futures=True)
 
 
 def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
