@@ -7,8 +7,8 @@ tree) on 127.0.0.1 with a fresh SQLite archive, and has CLIENTS concurrent clien
 once, each with its unit's own token (POST /api/v1/submissions). Prints the throughput and the p50/p95/max
 latency, then the wall time of one `govxl check --no-corrections` of the same files (the desk writes no
 correction workbook at upload; it makes one when asked), and what one validation frame of 1 and of 50
-workbooks costs on the machine at that moment (the fixed cost a batch of uploads pays once). Bounded: the run stops by itself after --timeout
-seconds, and the server is stopped whatever happens."""
+workbooks costs on the machine at that moment (the fixed cost a batch of uploads pays once). Bounded: the
+run stops by itself after --timeout seconds, and the server is stopped whatever happens."""
 
 from __future__ import annotations
 
