@@ -89,6 +89,13 @@ def test_submission_refusals(desk: Desk) -> None:
     assert desk.archive.submissions(2024) == []  # nothing stored of a refused upload
     no_file = desk.client.post("/api/v1/submissions", data={"x": "1"}, headers=bearer(desk.tokens[UNIT]))
     assert no_file.status_code == 422 and "file" in no_file.json()["error"]
+    # a file name as a client may send it raw: folders, a NUL, an escape sequence
+    head = 'Content-Disposition: form-data; name="file"; filename="C:\\fakepath\\a\x00b\x1b[31m.xlsx"'
+    body = b"--b\r\n" + head.encode() + b"\r\n\r\n" + workbook() + b"\r\n--b--\r\n"
+    kind = {"Content-Type": "multipart/form-data; boundary=b"}
+    odd = desk.client.post("/api/v1/submissions", content=body, headers={**bearer(desk.tokens[UNIT]), **kind})
+    assert odd.status_code == 200, odd.text
+    assert desk.archive.get(odd.json()["id"]).filename == "ab[31m.xlsx"
     # the admin may upload any unit's workbook (the board's many-files upload does)
     assert desk.submit(workbook(OTHER), ADMIN).status_code == 200
 

@@ -188,8 +188,9 @@ def corrections_name(filename: str) -> str:
 
 
 def upload_name(filename: str | None) -> str:
-    """The file's own name, without the folders some browsers send (C:\\fakepath\\…), at most 200 characters."""
-    name = Path((filename or "").replace("\\", "/")).name.strip()
+    """The file's own name, without the folders some browsers send (C:\\fakepath\\…) and without control
+    characters (a NUL cannot be in a file name), at most 200 characters."""
+    name = Path("".join(c for c in filename or "" if c.isprintable()).replace("\\", "/")).name.strip()
     return name[-200:] or "上传的文件.xlsx"
 
 
