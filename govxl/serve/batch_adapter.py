@@ -25,10 +25,28 @@ if TYPE_CHECKING:
     from govxl.archive.ingest import Item
 
 
-def warm() -> None:
-    """A reader process's start: the reading modules imported once, not at the first upload."""
+def reader_start() -> None:
+    """A reader process's start: it ends when the server does, even a server killed with SIGKILL (which
+    cannot tell it), and it imports the reading modules now, not at the first upload."""
+    import os
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="govxl-parent-watch").start()
     import govxl.archive.ingest
     import govxl.checker  # noqa: F401
+
+
+def ready() -> None:
+    """Nothing: submitted once per reader so that the pool starts them all at once."""
 
 
 def read_upload(data: bytes, filename: str) -> Item:

@@ -38,9 +38,11 @@ class Desk:
 
             # spawned, not forked: this process already runs threads
             context = multiprocessing.get_context("spawn")
-            self._readers = ProcessPoolExecutor(readers, mp_context=context, initializer=batch_adapter.warm)
+            self._readers = ProcessPoolExecutor(
+                readers, mp_context=context, initializer=batch_adapter.reader_start
+            )
             for _ in range(readers):  # started now, not at the first upload
-                self._readers.submit(batch_adapter.warm)
+                self._readers.submit(batch_adapter.ready)
 
     def warm(self) -> None:
         """Import pandas and pandera and build the schemas on the worker now: the first upload is not the one
