@@ -44,19 +44,6 @@ class Server:
                 time.sleep(0.05)
         raise AssertionError(f"govxl serve did not answer in {timeout} s: {self.log.read_text()}")
 
-    def children(self) -> list[int]:
-        """The server's own processes (its upload readers)."""
-        assert self.proc is not None
-        out = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid:
-                out.append(int(stat.parent.name))
-        return out
-
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)

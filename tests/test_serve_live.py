@@ -7,7 +7,6 @@ import io
 import shutil
 import sqlite3
 import subprocess
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -150,8 +149,6 @@ def test_killed_with_uploads_in_flight_keeps_every_answered_upload_whole(
     admin = shown[0].rsplit("：", 1)[1].strip()
     units = [f"第{i:02d}单位" for i in range(20)]
     files = {u: workbook(u, t3_new_np=12 + i, t3_open_np=11 + i) for i, u in enumerate(units)}
-    readers = server.children()
-    assert readers  # upload readers run beside the server
     answered: dict[str, int] = {}
     with httpx.Client(timeout=60) as client, ThreadPoolExecutor(20) as pool:
         sent = {
@@ -172,10 +169,6 @@ def test_killed_with_uploads_in_flight_keeps_every_answered_upload_whole(
                 answered[sent[done]] = response.json()["id"]
                 server.kill()  # the first answer is in: the other uploads are still in flight
     assert 1 <= len(answered) < 20, answered
-    deadline = time.monotonic() + 30
-    while any(Path(f"/proc/{pid}").exists() for pid in readers) and time.monotonic() < deadline:
-        time.sleep(0.1)  # the readers notice their server is gone and end
-    assert not [pid for pid in readers if Path(f"/proc/{pid}").exists()], "readers outlived the killed server"
 
     copy = tmp_path / "after-kill.sqlite"
     shutil.copy(archive, copy)

@@ -100,14 +100,11 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _answer(request, 500, "服务器内部出错，本次请求未完成；已存入档案的报送不受影响。请稍后重试")
 
 
-def create_app(
-    archive: Archive, *, admin_token_hash: str, max_upload: int = MAX_UPLOAD, readers: int = 0
-) -> Starlette:
-    """The desk over an open archive. `admin_token_hash` is the SHA-256 (hex) of the admin token; `readers`
-    processes read uploads beside the archive's worker (0: the worker reads them too)."""
+def create_app(archive: Archive, *, admin_token_hash: str, max_upload: int = MAX_UPLOAD) -> Starlette:
+    """The desk over an open archive. `admin_token_hash` is the SHA-256 (hex) of the admin token."""
     from importlib.resources import files
 
-    desk = Desk(archive, admin_token_hash, readers)
+    desk = Desk(archive, admin_token_hash)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

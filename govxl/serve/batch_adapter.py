@@ -1,17 +1,17 @@
-"""ADAPTER, to be replaced by archive face methods: uploads read apart from storing, and stored together with
-one validation frame.
+"""ADAPTER, to be replaced by an archive face method: several uploads stored together with one validation
+frame.
 
 The agreed face (`Archive.add(data, filename, expected_unit=…)`) reads, checks and stores one file a call,
 and each call pays pandera's fixed cost of a validation (about 90 ms on a quiet 2-core machine, whatever the
-number of rows): that alone capped the desk near one upload a second under load. The archive validates many
-files in one frame (`add_paths`, through `ingest.add_items`), but with one expected unit for all, and a desk's
-concurrent uploads come from different units. Until the archive offers `read_upload(data, filename)` (
-picklable, to run in a reader process) and `add_read(items: Sequence[tuple[item, expected_unit]]) ->
-list[Added | UnitMismatch]`, this does exactly what `add` does for each upload, through the archive's own
-ingest functions: `add` is `add_items([read_bytes(data, filename)], expected_unit)`. An upload whose
-填报单位 is not its token's unit goes alone through `add_items` with its expected unit (which refuses it with
-the archive's own message before storing anything); all the others go through one `add_items` call: one
-frame, each submission stored in its own transaction."""
+number of rows; 280-700 ms on this machine under others' load): that alone capped the desk near one upload
+a second. The archive validates many files in one frame (`add_paths`, through `ingest.add_items`), but with
+one expected unit for all, and a desk's concurrent uploads come from different units. Until the archive
+offers `add_many(uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Added | UnitMismatch]`, this
+does exactly what `add` does for each upload, through the archive's own ingest functions (`add` is
+`add_items([read_bytes(data, filename)], expected_unit)`). An upload whose 填报单位 is not its token's unit
+goes alone through `add_items` with its expected unit (which refuses it with the archive's own message
+before storing anything); all the others go through one `add_items` call: one frame, each submission
+stored in its own transaction."""
 
 from __future__ import annotations
 
@@ -25,32 +25,8 @@ if TYPE_CHECKING:
     from govxl.archive.ingest import Item
 
 
-def reader_start() -> None:
-    """A reader process's start: it ends when the server does, even a server killed with SIGKILL (which
-    cannot tell it), and it imports the reading modules now, not at the first upload."""
-    import os
-    import threading
-
-    parent = os.getppid()
-
-    def watch() -> None:
-        import time
-
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="govxl-parent-watch").start()
-    import govxl.archive.ingest
-    import govxl.checker  # noqa: F401
-
-
-def ready() -> None:
-    """Nothing: submitted once per reader so that the pool starts them all at once."""
-
-
 def read_upload(data: bytes, filename: str) -> Item:
-    """One upload read as `Archive.add` reads it (module level: it runs in reader processes)."""
+    """One upload read as `Archive.add` reads it."""
     from govxl.archive.ingest import read_bytes
 
     return read_bytes(data, filename)

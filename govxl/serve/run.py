@@ -29,8 +29,7 @@ def serve(location: str | None, host: str, port: int, max_upload: int, new_admin
     if shown:
         print(f"管理员令牌（只显示这一次，请妥善保存；服务器只保存其摘要）：{shown}", flush=True)
     _check_port(host, port)
-    # reading an upload is a third of its cost: reader processes do it on the other core(s)
-    app = create_app(archive, admin_token_hash=admin_hash, max_upload=max_upload, readers=os.cpu_count() or 1)
+    app = create_app(archive, admin_token_hash=admin_hash, max_upload=max_upload)
     app.state.desk.warm()
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     print(f"govxl 报送台已启动：{where}/ （按 Ctrl-C 停止）", file=sys.stderr, flush=True)
