@@ -48,7 +48,7 @@ def _whole(archive: Path, files: dict[str, Path], findings: dict[bool, int]) -> 
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         rows = db.execute(
             "SELECT s.id, s.sha256, s.errors, b.data,"
-            " (SELECT count(*) FROM govxl_cells c WHERE c.submission_id = s.id),"
+            " (SELECT count(*) FROM govxl_cells c, json_each(c.numbers) WHERE c.submission_id = s.id),"
             " (SELECT count(*) FROM govxl_findings f WHERE f.submission_id = s.id)"
             " FROM govxl_submissions s JOIN govxl_blobs b ON b.sha256 = s.sha256"
         ).fetchall()
@@ -62,7 +62,7 @@ def _whole(archive: Path, files: dict[str, Path], findings: dict[bool, int]) -> 
     for id_, sha, errors, data, n_cells, n_findings in rows:
         assert hashlib.sha256(data).hexdigest() == sha and sha in files
         assert data == files[sha].read_bytes()
-        assert n_cells == 205, (id_, n_cells)  # 166 inputs, 34 totals, 5 cover fields
+        assert n_cells == 200, (id_, n_cells)  # 166 inputs, 34 totals
         assert n_findings == findings[errors > 0], (id_, n_findings)
         out[sha] = id_
     return out

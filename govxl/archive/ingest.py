@@ -186,13 +186,15 @@ def _record(
     from govxl.spec import PROP_VERSION, load_edition
 
     ed = load_edition(filing.edition)
-    cells = [
-        {"code": code, "value": None if math.isnan(v) else float(v), "text": None} for code, v in numbers.items()
-    ]
+    cover = {}
     for field in ed.cover.fields:
         raw = filing.cover.get(field.code)
         if raw is not None and raw != "":
-            cells.append({"code": field.code, "value": None, "text": str(raw)})
+            cover[field.code] = str(raw)
+    cells = {
+        "numbers": {code: None if math.isnan(v) else float(v) for code, v in numbers.items()},
+        "cover": cover,
+    }
     return {
         "sha256": filing.sha256,
         "data": data,
@@ -226,40 +228,49 @@ def _record(
     }
 
 
-def _insert(conn: sa.Connection, table: sa.Table) -> Any:
-    if conn.dialect.name == "postgresql":
+@functools.cache
+def _statements(dialect: str) -> dict[str, Any]:
+    """The statements of an add, built once (building them per submission costs more than running them)."""
+    blob: Any
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        blob = pg_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(table)
+        blob = sqlite_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
+    sub = schema.submissions
+    return {
+        "latest": sa.select(sub.c.id, sub.c.sha256)
+        .where(sub.c.unit_key == sa.bindparam("unit_key"), sub.c.year == sa.bindparam("year"))
+        .order_by(sub.c.id.desc())
+        .limit(1),
+        "blob": blob,
+        "submission": sa.insert(sub).returning(sub.c.id),
+        "cells": sa.insert(schema.cells),
+        "findings": sa.insert(schema.findings),
+        "lock": sa.text("SELECT pg_advisory_xact_lock(:k)"),
+    }
 
 
 def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool, int | None]:
     """One submission, whole: its bytes (once per content), its row, its cells and findings. Returns its id,
     whether the same bytes already were the unit-year's current submission (then nothing is added), and the
     submission it supersedes."""
-    sub = schema.submissions
+    do = _statements(conn.dialect.name)
     row = record["submission"]
     if conn.dialect.name == "postgresql":  # one writer per unit-year, so two adds never supersede the same one
         digest = hashlib.sha256(f"{row['unit_key']}|{row['year']}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-    latest = conn.execute(
-        sa.select(sub.c.id, sub.c.sha256)
-        .where(sub.c.unit_key == row["unit_key"], sub.c.year == row["year"])
-        .order_by(sub.c.id.desc())
-        .limit(1)
-    ).first()
+        conn.execute(do["lock"], {"k": int.from_bytes(digest[:8], "big", signed=True)})
+    latest = conn.execute(do["latest"], {"unit_key": row["unit_key"], "year": row["year"]}).first()
     if latest is not None and latest.sha256 == record["sha256"]:
         return int(latest.id), True, None
-    blob = {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]}
-    conn.execute(_insert(conn, schema.blobs).values(blob).on_conflict_do_nothing(index_elements=["sha256"]))
-    values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC)}
-    values["supersedes"] = int(latest.id) if latest is not None else None
-    new_id = int(conn.execute(sa.insert(sub).values(values).returning(sub.c.id)).scalar_one())
-    conn.execute(sa.insert(schema.cells), [{"submission_id": new_id, **c} for c in record["cells"]])
+    conn.execute(do["blob"], {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]})
+    supersedes = int(latest.id) if latest is not None else None
+    values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC), "supersedes": supersedes}
+    new_id = int(conn.execute(do["submission"], values).scalar_one())
+    conn.execute(do["cells"], {"submission_id": new_id, **record["cells"]})
     if record["findings"]:
-        conn.execute(sa.insert(schema.findings), [{"submission_id": new_id, **f} for f in record["findings"]])
-    return new_id, False, values["supersedes"]
+        conn.execute(do["findings"], [{"submission_id": new_id, **f} for f in record["findings"]])
+    return new_id, False, supersedes

@@ -136,12 +136,12 @@ def findings(arch: Archive, id: int) -> list[Finding]:
 
 
 def cell_values(arch: Archive, id: int) -> dict[str, float | str | None]:
-    """Every stored cell of a submission by code: numbers, and the cover's text."""
+    """Every stored cell of a submission by code: the tables' numbers (None: not a number), the cover's text."""
     get(arch, id)
     C = schema.cells
     with arch.engine.connect() as conn:
-        rows = conn.execute(sa.select(C.c.code, C.c.value, C.c.text).where(C.c.submission_id == id)).all()
-    return {r.code: r.text if r.text is not None else r.value for r in rows}
+        row = conn.execute(sa.select(C.c.numbers, C.c.cover).where(C.c.submission_id == id)).one()
+    return {**row.numbers, **row.cover}
 
 
 def save_roster(arch: Archive, year: int, units: Sequence[tuple[str, str]]) -> None:
