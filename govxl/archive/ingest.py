@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from govxl.archive.api import Archive
 
 
+BATCH = 32  # submissions per transaction
+
+
 @dataclass
 class Item:
     path: Path  # where it is read from
@@ -104,6 +107,7 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
     last_of = dict(pairs)
     columns = {ed: (positions, _columns(ed, frame)) for ed, (positions, frame) in frames.items()}
     row_of = {pos: (ed, k) for ed, (positions, _) in columns.items() for k, pos in enumerate(positions)}
+    pending: list[tuple[Added, dict[str, Any]]] = []
     for i, (it, filing, done) in enumerate(zip(items, filings, added, strict=True)):
         prev = last_of.get(i)
         own = {(filing.unit, *key): note for key, note in filing.explanations.items()}
@@ -130,15 +134,30 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
             continue
         ed, k = row_of[i]
         values = columns[ed][1]
-        record = _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})
-        try:
-            done.submission_id, done.duplicate, done.supersedes = in_transaction(
-                arch.engine, functools.partial(_store, record=record)
-            )
-        except sa.exc.SQLAlchemyError as exc:
-            from govxl.archive.store import database_error
+        pending.append((done, _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})))
+        if len(pending) == BATCH:
+            _flush(arch, pending)
+    _flush(arch, pending)
 
-            raise database_error(arch.name, exc) from None
+
+def _flush(arch: Archive, pending: list[tuple[Added, dict[str, Any]]]) -> None:
+    """Store the pending submissions in one transaction: each is whole or absent whatever happens, and a
+    commit per few dozen files rather than per file keeps storing cheap beside checking."""
+    if not pending:
+        return
+
+    def step(conn: sa.Connection) -> list[tuple[int, bool, int | None]]:
+        return [_store(conn, record) for _, record in pending]
+
+    try:
+        stored = in_transaction(arch.engine, step)
+    except sa.exc.SQLAlchemyError as exc:
+        from govxl.archive.store import database_error
+
+        raise database_error(arch.name, exc) from None
+    for (done, _), (submission_id, duplicate, supersedes) in zip(pending, stored, strict=True):
+        done.submission_id, done.duplicate, done.supersedes = submission_id, duplicate, supersedes
+    pending.clear()
 
 
 def _columns(edition: str, frame: Any) -> dict[str, Any]:
