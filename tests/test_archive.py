@@ -291,3 +291,25 @@ def test_a_missing_folder_is_said_plainly(tmp_path: Path) -> None:
 def test_an_unreachable_server_is_said_plainly() -> None:
     with pytest.raises(GovxlError, match=re.escape("无法打开档案 postgresql+psycopg://govxl:***@127.0.0.1:1/x")):
         open_archive("postgresql+psycopg://govxl:secret@127.0.0.1:1/x")
+
+
+def test_add_many_checks_uploads_together_each_as_add_would(location: str, tmp_path: Path) -> None:
+    a = unit_file(tmp_path, "甲.xlsx", "甲区人民政府办公室")
+    b = unit_file(tmp_path, "乙.xlsx", "乙区司法局", t3_new_np=99)
+    with open_archive(location) as arch:
+        got = arch.add_many(
+            [
+                (a.read_bytes(), "甲的上传.xlsx", "甲区 人民政府办公室"),
+                (b.read_bytes(), "乙的上传.xlsx", "丙区教育局"),  # another unit's token
+                (b"not a workbook", "坏.xlsx", None),
+                (b.read_bytes(), "乙.xlsx", None),
+            ]
+        )
+        first, wrong, broken, last = got
+        assert isinstance(wrong, UnitMismatch) and "不是“丙区教育局”" in wrong.message
+        assert not isinstance(first, UnitMismatch) and not isinstance(broken, UnitMismatch)
+        assert not isinstance(last, UnitMismatch)
+        assert first.status == "已通过" and first.report.path == "甲的上传.xlsx"
+        assert broken.submission_id is None and broken.report.problem.startswith("坏.xlsx：")
+        assert last.report.to_json() == {**check_paths([b])[0].to_json(), "path": "乙.xlsx"}
+        assert sorted(s.filename for s in arch.submissions()) == sorted(["甲的上传.xlsx", "乙.xlsx"])

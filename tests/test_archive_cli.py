@@ -45,6 +45,20 @@ def test_every_archive_command(govxl: Govxl, location: str, tmp_path: Path) -> N
         ("丙区教育局", "未报送"),
     ]
     assert body["counts"] == {"未报送": 1, "有错误": 1, "待核实": 0, "已通过": 1, "名单外": 0}
+    other = tmp_path / "新名单.csv"
+    other.write_text("填报单位\n甲区人民政府办公室\n丁区民政局\n", encoding="utf-8")
+    done = govxl("archive", "roster", str(other), "--year", "2024", *arch)
+    assert done.returncode == 0 and "已导入 2024 年度名单：2 个单位" in done.stdout
+    done = govxl("archive", "status", "--year", "2024", "--format", "json", *arch)
+    rows = [(u["unit"], u["status"], u["in_roster"]) for u in json.loads(done.stdout)["units"]]
+    assert rows == [
+        ("甲区人民政府办公室", "已通过", True),
+        ("丁区民政局", "未报送", True),
+        ("乙区司法局", "有错误", False),
+    ]
+    done = govxl("archive", "status", "--year", "2024", "--roster", str(roster), *arch)  # a roster given instead
+    assert any(ln.split()[:2] == ["丙区教育局", "未报送"] for ln in done.stdout.splitlines())
+    assert "丁区民政局" not in done.stdout
 
     fixed = unit_file(tmp_path / "new", "乙.xlsx", "乙区司法局")
     done = govxl("archive", "add", str(fixed), "--format", "json", *arch)

@@ -49,20 +49,54 @@ def read_items(paths: Sequence[Path], progress: bool = False) -> list[Item]:
 
 def read_bytes(data: bytes, filename: str) -> Item:
     """One uploaded file, read as `govxl check` reads a file of that name (messages name `filename`)."""
+    return read_uploads([(data, filename)])[0]
+
+
+def read_uploads(uploads: Sequence[tuple[bytes, str]]) -> list[Item]:
+    """Uploaded files, read (in worker processes when there are many) as `govxl check` reads files of those
+    names: each is written under its own name in a folder of its own, and messages name `filename`."""
     from govxl.checker import read_all
 
-    base = Path(filename).name or "上传的文件.xlsx"
     with tempfile.TemporaryDirectory(prefix="govxl-add-") as tmp:
-        path = Path(tmp) / base
-        try:
-            path.write_bytes(data)
-        except OSError:  # a name this file system cannot hold
-            path = Path(tmp) / "upload.xlsx"
-            path.write_bytes(data)
-        (filing,), (problem,) = read_all([path])
-    if filing is not None:
-        filing.path = Path(filename)
-    return Item(Path(filename), filename, filing, problem.replace(str(path), filename), data)
+        paths = []
+        for n, (data, filename) in enumerate(uploads):
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            path = folder / (Path(filename).name or "上传的文件.xlsx")
+            try:
+                path.write_bytes(data)
+            except OSError:  # a name this file system cannot hold
+                path = folder / "upload.xlsx"
+                path.write_bytes(data)
+            paths.append(path)
+        filings, problems = read_all(paths)
+    out = []
+    for (data, filename), path, filing, problem in zip(uploads, paths, filings, problems, strict=True):
+        if filing is not None:
+            filing.path = Path(filename)
+        out.append(Item(Path(filename), filename, filing, problem.replace(str(path), filename), data))
+    return out
+
+
+def add_many(arch: Archive, uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Added | UnitMismatch]:
+    """Uploads (bytes, file name, expected unit or None) checked in one validation pass and stored, each as
+    `add` would: one whose 填报单位 is not its expected unit gets its UnitMismatch, and nothing is stored."""
+    items = read_uploads([(data, name) for data, name, _ in uploads])
+    out: list[Added | UnitMismatch | None] = [None] * len(items)
+    together = []
+    for i, (item, (_, _, unit)) in enumerate(zip(items, uploads, strict=True)):
+        f = item.filing
+        if unit is not None and f is not None and unit_key(f.unit) != unit_key(unit):
+            out[i] = _mismatch(item.name, f.unit, unit)
+        else:
+            together.append(i)
+    for i, added in zip(together, add_items(arch, [items[i] for i in together]), strict=True):
+        out[i] = added
+    return [x for x in out if x is not None]
+
+
+def _mismatch(name: str, found: str, expected: str) -> UnitMismatch:
+    return UnitMismatch(f"{name} 的填报单位是“{found or '（未填写）'}”，不是“{expected}”；未归档")
 
 
 def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = None) -> list[Added]:
@@ -84,7 +118,7 @@ def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = N
             )
             continue
         if expected_unit is not None and unit_key(f.unit) != unit_key(expected_unit):
-            raise UnitMismatch(f"{it.name} 的填报单位是“{f.unit or '（未填写）'}”，不是“{expected_unit}”；未归档")
+            raise _mismatch(it.name, f.unit, expected_unit)
         todo.setdefault(f.year, []).append(i)
     # earlier years first: a later year of the same batch is checked against the one just stored
     for year in sorted(todo, key=lambda y: -1 if y is None else y):
