@@ -59,6 +59,7 @@ def test_every_archive_command(govxl: Govxl, location: str, tmp_path: Path) -> N
     done = govxl("archive", "status", "--year", "2024", "--roster", str(roster), *arch)  # a roster given instead
     assert any(ln.split()[:2] == ["丙区教育局", "未报送"] for ln in done.stdout.splitlines())
     assert "丁区民政局" not in done.stdout
+    assert govxl("archive", "roster", str(roster), "--year", "2024", *arch).returncode == 0  # the first again
 
     fixed = unit_file(tmp_path / "new", "乙.xlsx", "乙区司法局")
     done = govxl("archive", "add", str(fixed), "--format", "json", *arch)
