@@ -203,7 +203,7 @@ def check(
     if archive is not None:
         if previous:
             raise GovxlError("--archive 与 --previous 只能给出一个")
-        from govxl.archive.cli import check_with_archive, render_checked
+        from govxl.archive.checking import check_with_archive, render_checked
 
         reports, notes, used = check_with_archive(list(files), archive, **options)
         click.echo(render_checked(reports, notes, used, fmt), nl=fmt == "json")

@@ -4,6 +4,7 @@ lists and histories, the cross-year rules from the archive, export against `govx
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from govxl.errors import GovxlError
 from govxl.merger import merge
 from govxl.reader import read_filing
 from govxl.spec import load_edition
-from tests.archive_fixtures import location, unit_file  # noqa: F401  (location: a fixture)
+from tests.archive_fixtures import location_fixture, unit_file  # noqa: F401  (a fixture, by its name)
 
 ROSTER = [("甲区人民政府办公室", "政府部门"), ("乙区司法局", ""), ("丙区教育局", ""), ("丁区民政局", "")]
 
@@ -41,7 +42,8 @@ def test_add_stores_the_check_its_bytes_cells_and_findings(location: str, tmp_pa
         assert arch.original(a_good.submission_id) == good.read_bytes()
         assert _findings_json(arch.findings(a_bad.submission_id)) == _findings_json(expected[2].findings)
         stored = arch.get(a_bad.submission_id)
-        assert (stored.unit, stored.year, stored.edition, stored.filename) == ("乙区司法局", 2024, "2021", "乙.xlsx")
+        assert (stored.unit, stored.year, stored.edition) == ("乙区司法局", 2024, "2021")
+        assert stored.filename == "乙.xlsx"
         assert stored.sha256 == hashlib.sha256(bad.read_bytes()).hexdigest() and stored.current
         assert stored.template_version == load_edition("2021").version
         cells = arch.cell_values(a_bad.submission_id)
@@ -125,8 +127,6 @@ def test_cross_year_rules_from_the_archive_equal_those_of_previous(location: str
         assert added.report.to_json() == expected.to_json()
         assert _findings_json(arch.findings(added.submission_id or 0)) == _findings_json(expected.findings)
         assert arch.get(added.submission_id or 0).previous_id == stored_last.submission_id
-    with open_archive(location) as arch:  # both years in one batch: the later checked against the earlier
-        pass
 
 
 def test_one_batch_of_two_years_checks_the_later_against_the_earlier(location: str, tmp_path: Path) -> None:
@@ -249,7 +249,7 @@ def test_a_newer_archive_is_refused_untouched(location: str) -> None:
         conn.execute(sa.text("UPDATE govxl_meta SET value = '99' WHERE key = 'schema_version'"))
     engine.dispose()
     before = Path(location).read_bytes() if "://" not in location else None
-    with pytest.raises(GovxlError, match="档案结构版本 99.*请升级 govxl"):
+    with pytest.raises(GovxlError, match=r"档案结构版本 99.*请升级 govxl"):
         open_archive(location)
     if before is not None:
         assert Path(location).read_bytes() == before
@@ -284,10 +284,32 @@ def test_an_older_archive_is_migrated(location: str, monkeypatch: pytest.MonkeyP
 
 
 def test_a_missing_folder_is_said_plainly(tmp_path: Path) -> None:
-    with pytest.raises(GovxlError, match="文件夹 .* 不存在"):
+    with pytest.raises(GovxlError, match=r"文件夹 .* 不存在"):
         open_archive(str(tmp_path / "无此文件夹" / "a.sqlite"))
 
 
 def test_an_unreachable_server_is_said_plainly() -> None:
-    with pytest.raises(GovxlError, match="无法打开档案 postgresql\\+psycopg://govxl:\\*\\*\\*@127.0.0.1:1/x"):
+    with pytest.raises(GovxlError, match=re.escape("无法打开档案 postgresql+psycopg://govxl:***@127.0.0.1:1/x")):
         open_archive("postgresql+psycopg://govxl:secret@127.0.0.1:1/x")
+
+
+def test_add_many_checks_uploads_together_each_as_add_would(location: str, tmp_path: Path) -> None:
+    a = unit_file(tmp_path, "甲.xlsx", "甲区人民政府办公室")
+    b = unit_file(tmp_path, "乙.xlsx", "乙区司法局", t3_new_np=99)
+    with open_archive(location) as arch:
+        got = arch.add_many(
+            [
+                (a.read_bytes(), "甲的上传.xlsx", "甲区 人民政府办公室"),
+                (b.read_bytes(), "乙的上传.xlsx", "丙区教育局"),  # another unit's token
+                (b"not a workbook", "坏.xlsx", None),
+                (b.read_bytes(), "乙.xlsx", None),
+            ]
+        )
+        first, wrong, broken, last = got
+        assert isinstance(wrong, UnitMismatch) and "不是“丙区教育局”" in wrong.message
+        assert not isinstance(first, UnitMismatch) and not isinstance(broken, UnitMismatch)
+        assert not isinstance(last, UnitMismatch)
+        assert first.status == "已通过" and first.report.path == "甲的上传.xlsx"
+        assert broken.submission_id is None and broken.report.problem.startswith("坏.xlsx：")
+        assert last.report.to_json() == {**check_paths([b])[0].to_json(), "path": "乙.xlsx"}
+        assert sorted(s.filename for s in arch.submissions()) == sorted(["甲的上传.xlsx", "乙.xlsx"])

@@ -1,5 +1,6 @@
-"""Uploads that arrive together are stored with one validation frame, and each gets what `Archive.add` alone
-would have given it: the same findings and status, the same refusal of another unit's workbook."""
+"""Uploads that arrive together are stored with one validation frame (`Archive.add_many`), and each gets what
+`Archive.add` alone would have given it: the same findings and status, the same refusal of another unit's
+workbook. The desk relies on that, so it is checked here too."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 
 from govxl.archive import Added, UnitMismatch, open_archive
 from govxl.serve.auth import token_hash
-from govxl.serve.batch_adapter import add_many
 from govxl.serve.desk import Desk
 from tests.serve_helpers import OTHER, UNIT, bad_workbook, workbook
 
@@ -39,7 +39,7 @@ def test_a_batch_gives_each_upload_what_add_gives_it(tmp_path: Path) -> None:
         except UnitMismatch as exc:
             one_by_one.append(exc)
     together = open_archive(str(tmp_path / "together.sqlite"))
-    batched = add_many(together, UPLOADS)
+    batched = together.add_many(UPLOADS)
     assert [_outcome(r) for r in batched] == [_outcome(r) for r in one_by_one]
     assert isinstance(batched[1], UnitMismatch) and OTHER in str(batched[1])
     assert batched[2].report.problem and batched[2].submission_id is None

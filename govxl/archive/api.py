@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from govxl.archive import queries
-from govxl.archive.model import Added, Submission, UnitStatus
+from govxl.archive.model import Added, Submission, UnitMismatch, UnitStatus
 from govxl.findings import Finding
 
 if TYPE_CHECKING:
@@ -45,6 +45,14 @@ class Archive:
         from govxl.archive.ingest import add_items, read_bytes
 
         return add_items(self, [read_bytes(data, filename)], expected_unit=expected_unit)[0]
+
+    def add_many(self, uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Added | UnitMismatch]:
+        """Several uploads (bytes, file name, expected unit or None), each as `add` would do it, checked in one
+        validation pass (one `add` a file pays the validation's fixed cost every time). A mismatched unit
+        is returned as its UnitMismatch, in its place, rather than raised."""
+        from govxl.archive.ingest import add_many
+
+        return add_many(self, uploads)
 
     def add_paths(self, paths: Sequence[Path], *, progress: bool = False) -> list[Added]:
         """Files (folders searched for .xlsx as `govxl merge` searches them); one bad file never stops the rest."""

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from govxl.archive.api import Archive
 
 
+BATCH = 32  # submissions per transaction
+
+
 @dataclass
 class Item:
     path: Path  # where it is read from
@@ -46,20 +49,54 @@ def read_items(paths: Sequence[Path], progress: bool = False) -> list[Item]:
 
 def read_bytes(data: bytes, filename: str) -> Item:
     """One uploaded file, read as `govxl check` reads a file of that name (messages name `filename`)."""
+    return read_uploads([(data, filename)])[0]
+
+
+def read_uploads(uploads: Sequence[tuple[bytes, str]]) -> list[Item]:
+    """Uploaded files, read (in worker processes when there are many) as `govxl check` reads files of those
+    names: each is written under its own name in a folder of its own, and messages name `filename`."""
     from govxl.checker import read_all
 
-    base = Path(filename).name or "上传的文件.xlsx"
     with tempfile.TemporaryDirectory(prefix="govxl-add-") as tmp:
-        path = Path(tmp) / base
-        try:
-            path.write_bytes(data)
-        except OSError:  # a name this file system cannot hold
-            path = Path(tmp) / "upload.xlsx"
-            path.write_bytes(data)
-        (filing,), (problem,) = read_all([path])
-    if filing is not None:
-        filing.path = Path(filename)
-    return Item(Path(filename), filename, filing, problem.replace(str(path), filename), data)
+        paths = []
+        for n, (data, filename) in enumerate(uploads):
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            path = folder / (Path(filename).name or "上传的文件.xlsx")
+            try:
+                path.write_bytes(data)
+            except OSError:  # a name this file system cannot hold
+                path = folder / "upload.xlsx"
+                path.write_bytes(data)
+            paths.append(path)
+        filings, problems = read_all(paths)
+    out = []
+    for (data, filename), path, filing, problem in zip(uploads, paths, filings, problems, strict=True):
+        if filing is not None:
+            filing.path = Path(filename)
+        out.append(Item(Path(filename), filename, filing, problem.replace(str(path), filename), data))
+    return out
+
+
+def add_many(arch: Archive, uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Added | UnitMismatch]:
+    """Uploads (bytes, file name, expected unit or None) checked in one validation pass and stored, each as
+    `add` would: one whose 填报单位 is not its expected unit gets its UnitMismatch, and nothing is stored."""
+    items = read_uploads([(data, name) for data, name, _ in uploads])
+    out: list[Added | UnitMismatch | None] = [None] * len(items)
+    together = []
+    for i, (item, (_, _, unit)) in enumerate(zip(items, uploads, strict=True)):
+        f = item.filing
+        if unit is not None and f is not None and unit_key(f.unit) != unit_key(unit):
+            out[i] = _mismatch(item.name, f.unit, unit)
+        else:
+            together.append(i)
+    for i, added in zip(together, add_items(arch, [items[i] for i in together]), strict=True):
+        out[i] = added
+    return [x for x in out if x is not None]
+
+
+def _mismatch(name: str, found: str, expected: str) -> UnitMismatch:
+    return UnitMismatch(f"{name} 的填报单位是“{found or '（未填写）'}”，不是“{expected}”；未归档")
 
 
 def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = None) -> list[Added]:
@@ -81,7 +118,7 @@ def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = N
             )
             continue
         if expected_unit is not None and unit_key(f.unit) != unit_key(expected_unit):
-            raise UnitMismatch(f"{it.name} 的填报单位是“{f.unit or '（未填写）'}”，不是“{expected_unit}”；未归档")
+            raise _mismatch(it.name, f.unit, expected_unit)
         todo.setdefault(f.year, []).append(i)
     # earlier years first: a later year of the same batch is checked against the one just stored
     for year in sorted(todo, key=lambda y: -1 if y is None else y):
@@ -104,6 +141,7 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
     last_of = dict(pairs)
     columns = {ed: (positions, _columns(ed, frame)) for ed, (positions, frame) in frames.items()}
     row_of = {pos: (ed, k) for ed, (positions, _) in columns.items() for k, pos in enumerate(positions)}
+    pending: list[tuple[Added, dict[str, Any]]] = []
     for i, (it, filing, done) in enumerate(zip(items, filings, added, strict=True)):
         prev = last_of.get(i)
         own = {(filing.unit, *key): note for key, note in filing.explanations.items()}
@@ -130,15 +168,30 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
             continue
         ed, k = row_of[i]
         values = columns[ed][1]
-        record = _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})
-        try:
-            done.submission_id, done.duplicate, done.supersedes = in_transaction(
-                arch.engine, functools.partial(_store, record=record)
-            )
-        except sa.exc.SQLAlchemyError as exc:
-            from govxl.archive.store import database_error
+        pending.append((done, _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})))
+        if len(pending) == BATCH:
+            _flush(arch, pending)
+    _flush(arch, pending)
 
-            raise database_error(arch.name, exc) from None
+
+def _flush(arch: Archive, pending: list[tuple[Added, dict[str, Any]]]) -> None:
+    """Store the pending submissions in one transaction: each is whole or absent whatever happens, and a
+    commit per few dozen files rather than per file keeps storing cheap beside checking."""
+    if not pending:
+        return
+
+    def step(conn: sa.Connection) -> list[tuple[int, bool, int | None]]:
+        return [_store(conn, record) for _, record in pending]
+
+    try:
+        stored = in_transaction(arch.engine, step)
+    except sa.exc.SQLAlchemyError as exc:
+        from govxl.archive.store import database_error
+
+        raise database_error(arch.name, exc) from None
+    for (done, _), (submission_id, duplicate, supersedes) in zip(pending, stored, strict=True):
+        done.submission_id, done.duplicate, done.supersedes = submission_id, duplicate, supersedes
+    pending.clear()
 
 
 def _columns(edition: str, frame: Any) -> dict[str, Any]:
@@ -186,13 +239,15 @@ def _record(
     from govxl.spec import PROP_VERSION, load_edition
 
     ed = load_edition(filing.edition)
-    cells = [
-        {"code": code, "value": None if math.isnan(v) else float(v), "text": None} for code, v in numbers.items()
-    ]
+    cover = {}
     for field in ed.cover.fields:
         raw = filing.cover.get(field.code)
         if raw is not None and raw != "":
-            cells.append({"code": field.code, "value": None, "text": str(raw)})
+            cover[field.code] = str(raw)
+    cells = {
+        "numbers": {code: None if math.isnan(v) else float(v) for code, v in numbers.items()},
+        "cover": cover,
+    }
     return {
         "sha256": filing.sha256,
         "data": data,
@@ -226,40 +281,49 @@ def _record(
     }
 
 
-def _insert(conn: sa.Connection, table: sa.Table) -> Any:
-    if conn.dialect.name == "postgresql":
+@functools.cache
+def _statements(dialect: str) -> dict[str, Any]:
+    """The statements of an add, built once (building them per submission costs more than running them)."""
+    blob: Any
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        blob = pg_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(table)
+        blob = sqlite_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
+    sub = schema.submissions
+    return {
+        "latest": sa.select(sub.c.id, sub.c.sha256)
+        .where(sub.c.unit_key == sa.bindparam("unit_key"), sub.c.year == sa.bindparam("year"))
+        .order_by(sub.c.id.desc())
+        .limit(1),
+        "blob": blob,
+        "submission": sa.insert(sub).returning(sub.c.id),
+        "cells": sa.insert(schema.cells),
+        "findings": sa.insert(schema.findings),
+        "lock": sa.text("SELECT pg_advisory_xact_lock(:k)"),
+    }
 
 
 def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool, int | None]:
     """One submission, whole: its bytes (once per content), its row, its cells and findings. Returns its id,
     whether the same bytes already were the unit-year's current submission (then nothing is added), and the
     submission it supersedes."""
-    sub = schema.submissions
+    do = _statements(conn.dialect.name)
     row = record["submission"]
     if conn.dialect.name == "postgresql":  # one writer per unit-year, so two adds never supersede the same one
         digest = hashlib.sha256(f"{row['unit_key']}|{row['year']}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-    latest = conn.execute(
-        sa.select(sub.c.id, sub.c.sha256)
-        .where(sub.c.unit_key == row["unit_key"], sub.c.year == row["year"])
-        .order_by(sub.c.id.desc())
-        .limit(1)
-    ).first()
+        conn.execute(do["lock"], {"k": int.from_bytes(digest[:8], "big", signed=True)})
+    latest = conn.execute(do["latest"], {"unit_key": row["unit_key"], "year": row["year"]}).first()
     if latest is not None and latest.sha256 == record["sha256"]:
         return int(latest.id), True, None
-    blob = {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]}
-    conn.execute(_insert(conn, schema.blobs).values(blob).on_conflict_do_nothing(index_elements=["sha256"]))
-    values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC)}
-    values["supersedes"] = int(latest.id) if latest is not None else None
-    new_id = int(conn.execute(sa.insert(sub).values(values).returning(sub.c.id)).scalar_one())
-    conn.execute(sa.insert(schema.cells), [{"submission_id": new_id, **c} for c in record["cells"]])
+    conn.execute(do["blob"], {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]})
+    supersedes = int(latest.id) if latest is not None else None
+    values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC), "supersedes": supersedes}
+    new_id = int(conn.execute(do["submission"], values).scalar_one())
+    conn.execute(do["cells"], {"submission_id": new_id, **record["cells"]})
     if record["findings"]:
-        conn.execute(sa.insert(schema.findings), [{"submission_id": new_id, **f} for f in record["findings"]])
-    return new_id, False, values["supersedes"]
+        conn.execute(do["findings"], [{"submission_id": new_id, **f} for f in record["findings"]])
+    return new_id, False, supersedes

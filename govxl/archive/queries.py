@@ -136,12 +136,12 @@ def findings(arch: Archive, id: int) -> list[Finding]:
 
 
 def cell_values(arch: Archive, id: int) -> dict[str, float | str | None]:
-    """Every stored cell of a submission by code: numbers, and the cover's text."""
+    """Every stored cell of a submission by code: the tables' numbers (None: not a number), the cover's text."""
     get(arch, id)
     C = schema.cells
     with arch.engine.connect() as conn:
-        rows = conn.execute(sa.select(C.c.code, C.c.value, C.c.text).where(C.c.submission_id == id)).all()
-    return {r.code: r.text if r.text is not None else r.value for r in rows}
+        row = conn.execute(sa.select(C.c.numbers, C.c.cover).where(C.c.submission_id == id)).one()
+    return {**row.numbers, **row.cover}
 
 
 def save_roster(arch: Archive, year: int, units: Sequence[tuple[str, str]]) -> None:
@@ -168,13 +168,24 @@ def roster(arch: Archive, year: int) -> list[tuple[str, str]]:
 
 
 def status(arch: Archive, year: int, units: Sequence[tuple[str, str]] | None = None) -> list[UnitStatus]:
-    """Every roster unit in the roster's order and spelling, then the units that reported without being in it."""
-    expected = roster(arch, year) if units is None else list(units)
-    now = current(arch, year)
+    """Every roster unit in the roster's order and spelling, then the units that reported without being in it.
+    Fetches only the columns a status shows, as plain tuples: 20,000 units in well under a second."""
+    R = schema.roster
+    latest = _latest(S.c.year == year)
+    q = sa.select(S.c.unit_key, S.c.unit, S.c.id, S.c.status, S.c.errors, S.c.warnings, S.c.submitted_at).join(
+        latest, S.c.id == latest.c.cid
+    )
+    with arch.engine.connect() as conn:
+        now = {r[0]: r for r in conn.execute(q)}
+        expected: list[tuple[str, str, str]]
+        if units is None:
+            q_roster = sa.select(R.c.unit, R.c.level, R.c.unit_key).where(R.c.year == year).order_by(R.c.seq)
+            expected = [(r[0], r[1], r[2]) for r in conn.execute(q_roster)]
+        else:
+            expected = [(name, level, unit_key(name)) for name, level in units]
     out: list[UnitStatus] = []
     seen: set[str] = set()
-    for name, level in expected:
-        key = unit_key(name)
+    for name, level, key in expected:
         if key in seen:
             continue
         seen.add(key)
@@ -182,8 +193,8 @@ def status(arch: Archive, year: int, units: Sequence[tuple[str, str]] | None = N
         if s is None:
             out.append(UnitStatus(name, MISSING, 0, 0, None, None, True, level))
         else:
-            out.append(UnitStatus(name, s.status, s.errors, s.warnings, s.submitted_at, s.id, True, level))
+            out.append(UnitStatus(name, s[3], s[4], s[5], _when(s[6]), s[2], True, level))
     for key in sorted(set(now) - seen):
         s = now[key]
-        out.append(UnitStatus(s.unit, s.status, s.errors, s.warnings, s.submitted_at, s.id, False))
+        out.append(UnitStatus(s[1], s[3], s[4], s[5], _when(s[6]), s[2], False))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 APPLICATION = "govxl-archive"
 SCHEMA_VERSION = 1
@@ -55,14 +56,15 @@ submissions = sa.Table(
     sa.Index("govxl_submissions_year", "year", "unit_key", "id"),
 )
 
-cells = sa.Table(  # every cell by code: the numbers as the sheet shows them, the cover's text
+# every cell by code, one document per submission: {code: number or null} for the tables (as the sheet shows
+# them: inputs, and totals as recomputed or as typed over) and {code: text} for the cover. One row rather than
+# 205 keeps an add as cheap as the check it stores; SQLite's json_extract and PostgreSQL's jsonb query it.
+cells = sa.Table(
     "govxl_cells",
     metadata,
     sa.Column("submission_id", sa.Integer, sa.ForeignKey("govxl_submissions.id"), primary_key=True),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Float, nullable=True),  # NULL: not a number
-    sa.Column("text", sa.Text, nullable=True),
-    sqlite_with_rowid=False,
+    sa.Column("numbers", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=False),
+    sa.Column("cover", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=False),
 )
 
 findings = sa.Table(

@@ -20,6 +20,7 @@ DEFAULT_FILE = "govxl-archive.sqlite"
 ENV = "GOVXL_ARCHIVE"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _PG_LOCK = 0x474F5658  # the advisory lock that serialises creating the tables in a shared database
+_WRITE = "govxl_write"  # the execution option that makes a SQLite transaction take the write lock at once
 T = TypeVar("T")
 
 
@@ -65,8 +66,10 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    # take the write lock at once: a reader that turns writer later fails at once under WAL (no busy wait)
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # a writer takes the write lock at once: one that reads first and writes later fails at once under WAL
+    # (no busy wait); a reader begins deferred and never waits for writers
+    write = conn.get_execution_options().get(_WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _not_ours(name: str, why: str) -> GovxlError:
@@ -197,8 +200,10 @@ def in_transaction(engine: sa.Engine, fn: Callable[[sa.Connection], T]) -> T:
     """fn(conn) in one transaction, committed whole or not at all; rerun when another writer got in the way."""
 
     def once() -> T:
-        with engine.begin() as conn:
-            return fn(conn)
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                return fn(conn)
 
     return retrying(once)
 

@@ -1,6 +1,6 @@
 """The archive behind the server. Every archive call runs on one worker thread, in order: SQLite sees a single
 writer and the event loop never waits on a check. Uploads that wait when the worker comes free are handed to
-the archive together and checked in one validation frame (see batch_adapter): a frame's fixed cost is most
+the archive together (`Archive.add_many`) and checked in one validation frame: a frame's fixed cost is most
 of a check's, so the batch must be as large as the uploads waiting. (Reading uploads in reader processes as
 they arrive was tried: the uploads then reached the worker one by one, batches shrank, and 400 uploads by 50
 clients took 17 s instead of 7 s.)"""
@@ -13,7 +13,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from govxl.serve import batch_adapter
 from govxl.serve.auth import Tokens, UnitGrant, same_hash, token_hash
 
 if TYPE_CHECKING:
@@ -81,7 +80,14 @@ class Desk:
                 loop.call_soon_threadsafe(_settle, future, outcome)
 
     def _store(self, batch: list[_Job]) -> list[Any]:
-        return batch_adapter.add_many(self.archive, [(data, name, unit) for data, name, unit, *_ in batch])
+        uploads = [(data, name, unit) for data, name, unit, *_ in batch]
+        if len(uploads) == 1:
+            data, name, unit = uploads[0]
+            try:
+                return [self.archive.add(data, name, expected_unit=unit)]
+            except Exception as exc:
+                return [exc]
+        return list(self.archive.add_many(uploads))  # a mismatched unit comes back in its place
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
