@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what the tests need (LibreOffice, Gnumeric), builds the wheel and installs it
+# The whole test suite: installs what the tests need (LibreOffice, Gnumeric, Chromium), builds the wheel and installs it
 # in a fresh virtual environment for the subprocess tests, then lint, types and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libreoffice-writer >/dev/null 2>
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-arphic-uming fonts-wqy-zenhei)
+# the archive's tests run on a real PostgreSQL server too (Debian's postgresql: its binaries, no cluster needed)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
@@ -21,6 +23,25 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "需要安装：${need[*]}（或以 root 运行本脚本自动安装）。" >&2
     exit 2
   fi
+fi
+# A PostgreSQL server of our own for the archive's tests, unless one is given: a fresh cluster in a temporary
+# folder, listening on 127.0.0.1 only, stopped and removed when the tests end.
+if [ -z "${GOVXL_TEST_POSTGRES:-}" ]; then
+  pgbin="$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -1)"
+  pgdir="$(mktemp -d /tmp/govxl-pg.XXXXXX)"
+  pgport="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  as_pg=()
+  if [ "$(id -u)" = 0 ]; then  # the server refuses to run as root
+    chown postgres "$pgdir"
+    as_pg=(runuser -u postgres --)
+  fi
+  "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 --no-sync >"$pgdir/initdb.log" 2>&1 ||
+    { cat "$pgdir/initdb.log" >&2; exit 2; }
+  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir" start >/dev/null ||
+    { cat "$pgdir/server.log" >&2; exit 2; }
+  trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+  export GOVXL_TEST_POSTGRES="postgresql+psycopg://postgres@127.0.0.1:$pgport/postgres"
 fi
 python3 -m ruff check .
 python3 -m ruff format --check .

@@ -24,6 +24,8 @@ def test_wheel_holds_every_module_and_data_file_of_the_tree(installed_govxl: lis
     names = set(zipfile.ZipFile(_wheel(installed_govxl)).namelist())
     tree = {p.relative_to(ROOT).as_posix() for p in (ROOT / "govxl").rglob("*.py")}
     tree |= {f"govxl/workbook_templates/{p.name}" for p in (ROOT / "workbook_templates").glob("*.json")}
+    desk = ROOT / "govxl" / "serve"  # its pages, CSS and script
+    tree |= {p.relative_to(ROOT).as_posix() for d in ("templates", "static") for p in (desk / d).iterdir()}
     assert tree, "no modules found in the tree"
     missing = sorted(tree - names)
     assert not missing, f"missing from the wheel: {missing}"

@@ -1,6 +1,6 @@
 """Command line: parse, call, render, exit code. Errors become Chinese messages and exit 2, never a traceback.
 
-The commands live in forms.py, checking.py and collecting.py, each registered on the group of base.py."""
+The commands live in forms.py, checking.py, collecting.py and desk.py, each registered on the group of base.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import click
 
-from govxl.cli import checking, collecting, forms  # noqa: F401  (each registers its commands)
+from govxl.cli import checking, collecting, desk, forms  # noqa: F401  (each registers its commands)
 from govxl.cli.base import _finishing, cli
 from govxl.cli.usage import usage_message
 from govxl.errors import EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError, describe

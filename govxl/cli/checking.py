@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -30,6 +31,7 @@ from govxl.errors import EXIT_FINDINGS, EXIT_UNUSABLE, GovxlError
     type=click.Path(path_type=Path),
     help="上一年度的报表，用于跨年度核对（可多次给出，按填报单位配对）。",
 )
+@click.option("--archive", metavar="档案", help="与档案中各单位上一年度的报送作跨年度核对（代替 --previous）。")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -39,6 +41,7 @@ def check(
     output_dir: Path | None,
     no_corrections: bool,
     previous: tuple[Path, ...],
+    archive: str | None,
 ) -> None:
     """校验填好的工作簿：指出哪里错、错在哪一格，并写出“校验结果”工作簿。
 
@@ -49,15 +52,22 @@ def check(
 
     if output_dir is not None and not output_dir.is_dir():
         raise GovxlError(f"--output-dir 指定的文件夹不存在：{output_dir}")
-    reports = check_paths(
-        list(files),
-        edition,
+    options: dict[str, Any] = dict(
+        edition=edition,
         corrections=not no_corrections,
         output_dir=output_dir,
-        previous=previous,
         progress=sys.stderr.isatty() and fmt == "text",
     )
-    click.echo(render_json(reports) if fmt == "json" else render_text(reports), nl=fmt == "json")
+    if archive is not None:
+        if previous:
+            raise GovxlError("--archive 与 --previous 只能给出一个")
+        from govxl.archive.checking import check_with_archive, render_checked
+
+        reports, notes, used = check_with_archive(list(files), archive, **options)
+        click.echo(render_checked(reports, notes, used, fmt), nl=fmt == "json")
+    else:
+        reports = check_paths(list(files), previous=previous, **options)
+        click.echo(render_json(reports) if fmt == "json" else render_text(reports), nl=fmt == "json")
     if any(r.problem for r in reports):
         ctx.exit(EXIT_UNUSABLE)
     ctx.exit(EXIT_FINDINGS if any(r.errors for r in reports) else 0)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from govxl.filing import Filing
 from govxl.merge.entries import INCLUDED, MISSING, PROBLEMS_SHEET, SOURCES_SHEET, STATUS_SHEET, UNITS_SHEET, Entry
 from govxl.merge.sums import _clean
-from govxl.reader import Filing
 from govxl.spec import Edition, load_edition
 from govxl.values import show
 

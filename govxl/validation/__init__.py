@@ -91,11 +91,16 @@ class _Row:
 
 
 def with_last_year(
-    filings: Sequence[Filing], found: list[list[Finding]], last: Sequence[Filing], *, with_prose: bool = False
+    filings: Sequence[Filing],
+    found: list[list[Finding]],
+    last: Sequence[Filing],
+    *,
+    with_prose: bool = False,
+    alone: bool = True,
 ) -> list[list[Finding]]:
     """Add the cross-year findings to each filing's; with `with_prose`, a published report's prose findings
     come first (N6 among them when its last year is known)."""
-    pairs = pair_by_unit(filings, last) if last else []
+    pairs = pair_by_unit(filings, last, alone=alone) if last else []
     if with_prose:
         last_of = dict(pairs)
         found = [

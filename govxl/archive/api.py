@@ -1,0 +1,105 @@
+"""The archive's library face (docs: /work/notes/archive-api.md): the CLI and the desk call only this."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from govxl.archive import queries
+from govxl.archive.model import Added, Submission, UnitMismatch, UnitStatus
+from govxl.findings import Finding
+
+if TYPE_CHECKING:
+    from govxl.merge import MergeResult
+
+
+def open_archive(location: str | None = None) -> Archive:
+    """The archive at `location`: None -> $GOVXL_ARCHIVE, else ./govxl-archive.sqlite; a path -> SQLite; a
+    postgresql+psycopg://… URL -> PostgreSQL. Created when new; anything else is refused, never modified."""
+    from govxl.archive.store import connect
+
+    engine, name = connect(location)
+    return Archive(engine, name)
+
+
+class Archive:
+    def __init__(self, engine: sa.Engine, name: str) -> None:
+        self.engine = engine
+        self.name = name  # how messages name it (a PostgreSQL URL without its password)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- adding ---
+
+    def add(self, data: bytes, filename: str, *, expected_unit: str | None = None) -> Added:
+        from govxl.archive.ingest import add_items, read_bytes
+
+        return add_items(self, [read_bytes(data, filename)], expected_unit=expected_unit)[0]
+
+    def add_many(self, uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Added | UnitMismatch]:
+        """Several uploads (bytes, file name, expected unit or None), each as `add` would do it, checked in one
+        validation pass (one `add` a file pays the validation's fixed cost every time). A mismatched unit
+        is returned as its UnitMismatch, in its place, rather than raised."""
+        from govxl.archive.ingest import add_many
+
+        return add_many(self, uploads)
+
+    def add_paths(self, paths: Sequence[Path], *, progress: bool = False) -> list[Added]:
+        """Files (folders searched for .xlsx as `govxl merge` searches them); one bad file never stops the rest."""
+        from govxl.archive.ingest import add_items, read_items
+        from govxl.merge import expand_inputs
+
+        return add_items(self, read_items(expand_inputs(paths), progress=progress))
+
+    # --- rosters ---
+
+    def save_roster(self, year: int, units: Sequence[tuple[str, str]]) -> None:
+        queries.save_roster(self, year, units)
+
+    def roster(self, year: int) -> list[tuple[str, str]]:
+        return queries.roster(self, year)
+
+    def status(self, year: int, roster: Sequence[tuple[str, str]] | None = None) -> list[UnitStatus]:
+        return queries.status(self, year, roster)
+
+    # --- reading ---
+
+    def submissions(self, year: int | None = None, unit: str | None = None) -> list[Submission]:
+        return queries.submissions(self, year, unit)
+
+    def history(self, unit: str) -> list[Submission]:
+        return queries.history(self, unit)
+
+    def get(self, id: int) -> Submission:
+        return queries.get(self, id)
+
+    def original(self, id: int) -> bytes:
+        return queries.original(self, id)
+
+    def findings(self, id: int) -> list[Finding]:
+        return queries.findings(self, id)
+
+    def cell_values(self, id: int) -> dict[str, float | str | None]:
+        return queries.cell_values(self, id)
+
+    def corrections(self, id: int) -> bytes:
+        from govxl.archive.export import corrections
+
+        return corrections(self, id)
+
+    def export(
+        self, year: int, output: Path, *, overwrite: bool = False, include_invalid: bool = False, agency: str = ""
+    ) -> MergeResult:
+        from govxl.archive.export import export
+
+        return export(self, year, output, overwrite=overwrite, include_invalid=include_invalid, agency=agency)

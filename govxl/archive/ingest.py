@@ -1,0 +1,328 @@
+"""Adding workbooks: read them in parallel, check them as `govxl check` does in one validation pass (with the
+cross-year rules against each unit's archived previous year), and store each in a transaction of its own."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from govxl.archive import queries, schema
+from govxl.archive.model import Added, UnitMismatch, status_of
+from govxl.archive.store import in_transaction
+from govxl.errors import GovxlError
+from govxl.filing import Filing, unit_key
+from govxl.findings import FileReport
+
+if TYPE_CHECKING:
+    from govxl.archive.api import Archive
+
+
+BATCH = 32  # submissions per transaction
+
+
+@dataclass
+class Item:
+    path: Path  # where it is read from
+    name: str  # how reports name it
+    filing: Filing | None
+    problem: str
+    data: bytes | None = None
+
+
+def read_items(paths: Sequence[Path], progress: bool = False) -> list[Item]:
+    from govxl.checker import read_all
+
+    filings, problems = read_all(paths, progress=progress and len(paths) > 1)
+    return [Item(p, str(p), f, pr) for p, f, pr in zip(paths, filings, problems, strict=True)]
+
+
+def read_bytes(data: bytes, filename: str) -> Item:
+    """One uploaded file, read as `govxl check` reads a file of that name (messages name `filename`)."""
+    return read_uploads([(data, filename)])[0]
+
+
+def read_uploads(uploads: Sequence[tuple[bytes, str]]) -> list[Item]:
+    """Uploaded files, read (in worker processes when there are many) as `govxl check` reads files of those
+    names: each is written under its own name in a folder of its own, and messages name `filename`."""
+    from govxl.checker import read_all
+
+    with tempfile.TemporaryDirectory(prefix="govxl-add-") as tmp:
+        paths = []
+        for n, (data, filename) in enumerate(uploads):
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            path = folder / (Path(filename).name or "上传的文件.xlsx")
+            try:
+                path.write_bytes(data)
+            except OSError:  # a name this file system cannot hold
+                path = folder / "upload.xlsx"
+                path.write_bytes(data)
+            paths.append(path)
+        filings, problems = read_all(paths)
+    out = []
+    for (data, filename), path, filing, problem in zip(uploads, paths, filings, problems, strict=True):
+        if filing is not None:
+            filing.path = Path(filename)
+        out.append(Item(Path(filename), filename, filing, problem.replace(str(path), filename), data))
+    return out
+
+
+def add_many(arch: Archive, uploads: Sequence[tuple[bytes, str, str | None]]) -> list[Added | UnitMismatch]:
+    """Uploads (bytes, file name, expected unit or None) checked in one validation pass and stored, each as
+    `add` would: one whose 填报单位 is not its expected unit gets its UnitMismatch, and nothing is stored."""
+    items = read_uploads([(data, name) for data, name, _ in uploads])
+    out: list[Added | UnitMismatch | None] = [None] * len(items)
+    together = []
+    for i, (item, (_, _, unit)) in enumerate(zip(items, uploads, strict=True)):
+        f = item.filing
+        if unit is not None and f is not None and unit_key(f.unit) != unit_key(unit):
+            out[i] = _mismatch(item.name, f.unit, unit)
+        else:
+            together.append(i)
+    for i, added in zip(together, add_items(arch, [items[i] for i in together]), strict=True):
+        out[i] = added
+    return [x for x in out if x is not None]
+
+
+def _mismatch(name: str, found: str, expected: str) -> UnitMismatch:
+    return UnitMismatch(f"{name} 的填报单位是“{found or '（未填写）'}”，不是“{expected}”；未归档")
+
+
+def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = None) -> list[Added]:
+    from govxl.corrections import PROP_OF
+
+    added = [Added(None, FileReport(it.name, problem=it.problem)) for it in items]
+    todo: dict[int | None, list[int]] = {}
+    for i, it in enumerate(items):
+        f = it.filing
+        if f is None:
+            continue
+        added[i].report = FileReport(it.name, f.edition, f.unit, f.year)
+        added[i].unit, added[i].year = f.unit, f.year
+        if PROP_OF in f.properties:
+            added[
+                i
+            ].report.skipped = (
+                f"这是 govxl 写出的校验结果工作簿（{f.properties[PROP_OF]} 的校验结果），不归档；请归档填报表本身"
+            )
+            continue
+        if expected_unit is not None and unit_key(f.unit) != unit_key(expected_unit):
+            raise _mismatch(it.name, f.unit, expected_unit)
+        todo.setdefault(f.year, []).append(i)
+    # earlier years first: a later year of the same batch is checked against the one just stored
+    for year in sorted(todo, key=lambda y: -1 if y is None else y):
+        _check_and_store(arch, year, [items[i] for i in todo[year]], [added[i] for i in todo[year]])
+    return added
+
+
+def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: list[Added]) -> None:
+    from govxl.validation import explain, sort_findings, validate_filings, with_last_year
+    from govxl.validation.years import pair_by_unit
+
+    filings = [it.filing for it in items if it.filing is not None]
+    last = _previous_filings(arch, year, filings)
+    found, frames = validate_filings(filings)
+    # the validation layer pairs each unit with its last year and judges across years and the prose, exactly
+    # as `check --previous` does; the pairs say which archived submission was used
+    previous = [f for _, f in last.values()]
+    submission_of = {id(f): sub for sub, f in last.values()}
+    every_found = with_last_year(filings, found, previous, with_prose=True, alone=False)
+    last_of = {i: (submission_of[id(f)], f) for i, f in pair_by_unit(filings, previous, alone=False)}
+    columns = {ed: (positions, _columns(ed, frame)) for ed, (positions, frame) in frames.items()}
+    row_of = {pos: (ed, k) for ed, (positions, _) in columns.items() for k, pos in enumerate(positions)}
+    pending: list[tuple[Added, dict[str, Any]]] = []
+    for i, (it, filing, done) in enumerate(zip(items, filings, added, strict=True)):
+        prev = last_of.get(i)
+        own = {(filing.unit, *key): note for key, note in filing.explanations.items()}
+        every = filing.findings + every_found[i]
+        report = done.report
+        report.findings = sort_findings(filing, explain(filing.unit, own, every))
+        done.errors, done.warnings = report.errors, report.warnings
+        done.status = status_of(report.errors, report.warnings)
+        if prev:
+            done.previous_id, done.previous_label = prev[0].id, prev[0].label()
+        if not filing.unit.strip() or filing.year is None:
+            missing = "填报单位" if not filing.unit.strip() else "报告年度"
+            report.problem = f"{it.name}：封面未填写{missing}，无法归档（档案按单位和年度存放）"
+            continue
+        data = it.data
+        if data is None:
+            try:
+                data = it.path.read_bytes()
+            except OSError as exc:
+                report.problem = f"{it.name}：无法读取（{exc.strerror or exc}），未归档"
+                continue
+        if hashlib.sha256(data).hexdigest() != filing.sha256:
+            report.problem = f"{it.name}：文件在校验期间被改动，未归档；请重新归档"
+            continue
+        ed, k = row_of[i]
+        values = columns[ed][1]
+        pending.append((done, _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})))
+        if len(pending) == BATCH:
+            _flush(arch, pending)
+    _flush(arch, pending)
+
+
+def _flush(arch: Archive, pending: list[tuple[Added, dict[str, Any]]]) -> None:
+    """Store the pending submissions in one transaction: each is whole or absent whatever happens, and a
+    commit per few dozen files rather than per file keeps storing cheap beside checking."""
+    if not pending:
+        return
+
+    def step(conn: sa.Connection) -> list[tuple[int, bool, int | None]]:
+        return [_store(conn, record) for _, record in pending]
+
+    try:
+        stored = in_transaction(arch.engine, step)
+    except sa.exc.SQLAlchemyError as exc:
+        from govxl.archive.store import database_error
+
+        raise database_error(arch.name, exc) from None
+    for (done, _), (submission_id, duplicate, supersedes) in zip(pending, stored, strict=True):
+        done.submission_id, done.duplicate, done.supersedes = submission_id, duplicate, supersedes
+    pending.clear()
+
+
+def _columns(edition: str, frame: Any) -> dict[str, Any]:
+    """The numbers as the sheet shows them (inputs, and totals as recomputed or as typed over), by code."""
+    from govxl.spec import load_edition
+
+    ed = load_edition(edition)
+    return {code: frame[code].to_numpy() for code in (*ed.input_codes, *ed.total_codes)}
+
+
+def _previous_filings(arch: Archive, year: int | None, filings: list[Filing]) -> dict[str, tuple[Any, Filing]]:
+    """By unit key: the current submission of the year before, and its workbook read from the stored bytes
+    exactly as `--previous` reads a file."""
+    from govxl.checker import read_all
+
+    if year is None:
+        return {}
+    wanted = {unit_key(f.unit) for f in filings if f.unit}
+    current = {k: s for k, s in queries.current(arch, year - 1).items() if k in wanted}
+    if not current:
+        return {}
+    found = queries.blobs(arch, {s.sha256 for s in current.values()})
+    with tempfile.TemporaryDirectory(prefix="govxl-previous-") as tmp:
+        paths = []
+        for s in current.values():
+            path = Path(tmp) / f"{s.id}.xlsx"
+            path.write_bytes(found[s.sha256])
+            paths.append(path)
+        read, problems = read_all(paths)
+    out = {}
+    for (key, s), filing, problem in zip(current.items(), read, problems, strict=True):
+        if filing is None:  # it was readable when it was added; a newer govxl may judge it otherwise
+            raise GovxlError(f"档案中的上年报表 {s.label()} 无法读取：{problem}")
+        out[key] = (s, filing)
+    return out
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _record(
+    filing: Filing, name: str, data: bytes, report: FileReport, done: Added, numbers: dict[str, float]
+) -> dict[str, Any]:
+    from govxl.spec import PROP_VERSION, load_edition
+
+    ed = load_edition(filing.edition)
+    cover = {}
+    for field in ed.cover.fields:
+        raw = filing.cover.get(field.code)
+        if raw is not None and raw != "":
+            cover[field.code] = str(raw)
+    cells = {
+        "numbers": {code: None if math.isnan(v) else float(v) for code, v in numbers.items()},
+        "cover": cover,
+    }
+    return {
+        "sha256": filing.sha256,
+        "data": data,
+        "submission": {
+            "unit": filing.unit,
+            "unit_key": unit_key(filing.unit),
+            "year": filing.year,
+            "edition": filing.edition,
+            "template_version": filing.properties.get(PROP_VERSION, ""),
+            "filename": Path(name).name,
+            "status": done.status,
+            "errors": done.errors,
+            "warnings": done.warnings,
+            "previous_id": done.previous_id,
+        },
+        "cells": cells,
+        "findings": [
+            {
+                "seq": n,
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "message": f.message,
+                "cells": _json([[c.sheet, c.cell, c.code] for c in f.cells]),
+                "expected": _json(f.expected),
+                "actual": _json(f.actual),
+                "source": f.source,
+                "explanation": f.explanation,
+            }
+            for n, f in enumerate(report.findings)
+        ],
+    }
+
+
+@functools.cache
+def _statements(dialect: str) -> dict[str, Any]:
+    """The statements of an add, built once (building them per submission costs more than running them)."""
+    blob: Any
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        blob = pg_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        blob = sqlite_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
+    sub = schema.submissions
+    return {
+        "latest": sa.select(sub.c.id, sub.c.sha256)
+        .where(sub.c.unit_key == sa.bindparam("unit_key"), sub.c.year == sa.bindparam("year"))
+        .order_by(sub.c.id.desc())
+        .limit(1),
+        "blob": blob,
+        "submission": sa.insert(sub).returning(sub.c.id),
+        "cells": sa.insert(schema.cells),
+        "findings": sa.insert(schema.findings),
+        "lock": sa.text("SELECT pg_advisory_xact_lock(:k)"),
+    }
+
+
+def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool, int | None]:
+    """One submission, whole: its bytes (once per content), its row, its cells and findings. Returns its id,
+    whether the same bytes already were the unit-year's current submission (then nothing is added), and the
+    submission it supersedes."""
+    do = _statements(conn.dialect.name)
+    row = record["submission"]
+    if conn.dialect.name == "postgresql":  # one writer per unit-year, so two adds never supersede the same one
+        digest = hashlib.sha256(f"{row['unit_key']}|{row['year']}".encode()).digest()
+        conn.execute(do["lock"], {"k": int.from_bytes(digest[:8], "big", signed=True)})
+    latest = conn.execute(do["latest"], {"unit_key": row["unit_key"], "year": row["year"]}).first()
+    if latest is not None and latest.sha256 == record["sha256"]:
+        return int(latest.id), True, None
+    conn.execute(do["blob"], {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]})
+    supersedes = int(latest.id) if latest is not None else None
+    values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC), "supersedes": supersedes}
+    new_id = int(conn.execute(do["submission"], values).scalar_one())
+    conn.execute(do["cells"], {"submission_id": new_id, **record["cells"]})
+    if record["findings"]:
+        conn.execute(do["findings"], [{"submission_id": new_id, **f} for f in record["findings"]])
+    return new_id, False, supersedes
