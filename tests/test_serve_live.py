@@ -7,6 +7,7 @@ import io
 import shutil
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -151,15 +152,16 @@ def test_killed_with_uploads_in_flight_keeps_every_answered_upload_whole(
     files = {u: workbook(u, t3_new_np=12 + i, t3_open_np=11 + i) for i, u in enumerate(units)}
     answered: dict[str, int] = {}
     with httpx.Client(timeout=60) as client, ThreadPoolExecutor(20) as pool:
-        sent = {
-            pool.submit(
-                client.post,
-                f"{server.url}/api/v1/submissions",
-                files={"file": (f"{u}.xlsx", data)},
-                headers=bearer(admin),
-            ): u
-            for u, data in files.items()
-        }
+
+        def send(i: int, unit: str, data: bytes) -> httpx.Response:
+            # the uploads leave one after another, so that whatever batch the desk is on when the first answer
+            # comes, others are still on their way: the kill lands among them however fast the desk is
+            time.sleep(0.04 * i)
+            return client.post(
+                f"{server.url}/api/v1/submissions", files={"file": (f"{unit}.xlsx", data)}, headers=bearer(admin)
+            )
+
+        sent = {pool.submit(send, i, u, data): u for i, (u, data) in enumerate(files.items())}
         for done in as_completed(sent):
             try:
                 response = done.result()
