@@ -145,26 +145,27 @@ FAMILY = register(
 
 
 def _count(s: Series) -> Series:
-    return s.isna() | ((s >= 0) & (s % 1 == 0))
+    return (s != s) | ((s >= 0) & (s % 1 == 0))  # s != s: not a number (nan), which B1 or T1 judge
 
 
 def _amount(s: Series) -> Series:
-    return s.isna() | (s >= 0)
+    return (s != s) | (s >= 0)
 
 
 def _signed(s: Series) -> Series:
-    return s.isna() | (s % 1 == 0)
+    return (s != s) | (s % 1 == 0)
 
 
 def zero(s: Series) -> Series:
-    return s.isna() | (s == 0)
+    return (s != s) | (s == 0)
 
 
+# written with operators alone, the predicates take a pandas Series (pandera) or a numpy array alike
 VALUE_CHECKS: dict[str, Callable[[Series], Series]] = {"count": _count, "amount": _amount, "signed": _signed}
 RESIDUAL_CHECKS: dict[str, Callable[[Series], Series]] = {
-    "=": lambda s: s.isna() | (s.abs() <= TOLERANCE),
-    "<=": lambda s: s.isna() | (s <= TOLERANCE),
-    ">=": lambda s: s.isna() | (s >= -TOLERANCE),
+    "=": lambda s: (s != s) | (abs(s) <= TOLERANCE),
+    "<=": lambda s: (s != s) | (s <= TOLERANCE),
+    ">=": lambda s: (s != s) | (s >= -TOLERANCE),
 }
 
 

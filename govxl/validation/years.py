@@ -14,7 +14,8 @@ from govxl.filing import Filing, unit_key
 from govxl.findings import Finding
 from govxl.grid import grid_for
 from govxl.rules.crossyear import relation_finding
-from govxl.schema import TOLERANCE, build_frame
+from govxl.rules.table import TOLERANCE
+from govxl.schema import build_frame
 from govxl.spec import Term, load_edition
 
 
