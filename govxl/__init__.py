@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from govxl.findings import FileReport, Finding, Severity
+if TYPE_CHECKING:
+    from govxl.findings import FileReport, Finding, Severity
 
 __version__ = "0.1.0"
 
 
-def template(path: str | Path, edition: str = "2021", values: dict[str, Any] | None = None) -> Path:
+def template(path: str | Path, edition: str | None = None, values: dict[str, Any] | None = None) -> Path:
     """Write the fillable workbook (blank, or filled with `values` by cell code) to `path`."""
+    from govxl.spec import default_edition
     from govxl.workbook import write_template
 
     out = Path(path)
-    write_template(out, edition, values, overwrite=True)
+    write_template(out, edition or default_edition(), values, overwrite=True)
     return out
 
 
@@ -24,6 +26,15 @@ def check(path: str | Path, edition: str | None = None) -> FileReport:
     from govxl.checker import check as check_one
 
     return check_one(path, edition)
+
+
+def __getattr__(name: str) -> Any:
+    """The records, imported when first asked for: starting the command imports as little as it can."""
+    if name in ("FileReport", "Finding", "Severity"):
+        from govxl import findings
+
+        return getattr(findings, name)
+    raise AttributeError(name)
 
 
 __all__ = ["FileReport", "Finding", "Severity", "__version__", "check", "template"]

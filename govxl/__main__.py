@@ -1,3 +1,3 @@
-from govxl.cli import main
+from govxl.entry import main
 
 main()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from govxl.grid import grid_for
+from govxl.spec import default_edition
 
 
-def cell_map(edition: str = "2021") -> list[dict[str, Any]]:
-    grid = grid_for(edition)
+def cell_map(edition: str | None = None) -> list[dict[str, Any]]:
+    grid = grid_for(edition or default_edition())
     out = []
     for code, cell in grid.edition.cells.items():
         out.append(
@@ -41,9 +42,9 @@ def render_text(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines).lstrip("\n")
 
 
-def render_markdown(edition: str = "2021") -> str:
+def render_markdown(edition: str | None = None) -> str:
     """docs/cells-<edition>.md: the cell-code reference, generated (a test fails when the file is stale)."""
-    grid = grid_for(edition)
+    grid = grid_for(edition or default_edition())
     ed = grid.edition
     out = [
         f"# 单元格编码表（{ed.edition} 版）",

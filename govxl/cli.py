@@ -14,7 +14,7 @@ import click
 
 from govxl import __version__
 from govxl.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_UNUSABLE, GovxlError, describe
-from govxl.spec import available_editions
+from govxl.spec import available_editions, default_edition
 
 # click words its help in English whatever the locale: its few headings and notes, said in Chinese
 _CLICK_WORDS = {
@@ -50,11 +50,13 @@ class _EditionOption(click.Option):
     data — read only when help is shown, so that starting a command does not load every edition."""
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        from govxl.spec import load_edition
+        from govxl.spec import default_edition, load_edition
 
         editions = "；".join(
             f"{e}（{load_edition(e).basis}，{load_edition(e).years}）" for e in available_editions()
         )
+        if self.default is not None:
+            editions += f"。默认：{default_edition()}"
         self.help = f"{self.help}{editions}。"
         try:
             return super().get_help_record(ctx)
@@ -66,8 +68,8 @@ EDITION = click.option(
     "--edition",
     cls=_EditionOption,
     type=click.Choice(available_editions()),
-    default="2021",
-    show_default=True,
+    default=lambda: default_edition(),
+    show_default=False,
     help="表格格式：",
 )
 
@@ -149,11 +151,26 @@ def template(output: Path, edition: str, agency: str | None, year: int | None, f
 @cli.command()
 @EDITION
 @format_option("text", "json", "markdown", help="输出格式（markdown 即 docs/ 中的编码表）。")
-def cells(edition: str, fmt: str) -> None:
+@click.option("--list-editions", "list_editions", is_flag=True, help="只列出现有的表格格式（JSON）。")
+def cells(edition: str, fmt: str, list_editions: bool) -> None:
     """列出单元格编码表：每个填写格和合计格的编码、位置、标签和公式。"""
     from govxl.cells import cell_map, render_markdown, render_text
 
-    if fmt == "json":
+    if list_editions:
+        from govxl.spec import load_edition
+
+        eds = [load_edition(e) for e in available_editions()]
+        listed = [
+            {
+                "edition": ed.edition,
+                "basis": ed.basis,
+                "years": ed.years,
+                "default": ed.edition == default_edition(),
+            }
+            for ed in eds
+        ]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=1))
+    elif fmt == "json":
         click.echo(json.dumps(cell_map(edition), ensure_ascii=False, indent=1))
     elif fmt == "markdown":
         click.echo(render_markdown(edition), nl=False)
@@ -272,8 +289,8 @@ def merge(
     结果包括汇总后的三张表（带公式）、来源明细、问题清单、报送情况和汇总单位名单。
     退出码：0 全部文件已汇总且名单中无未报送；1 有文件未汇总或有单位未报送；2 没有可汇总的单位。
     """
-    from govxl.merger import merge as run_merge
-    from govxl.merger import summary_json, summary_text
+    from govxl.merge import merge as run_merge
+    from govxl.merge import summary_json, summary_text
 
     show = sys.stderr.isatty() and fmt == "text"
     result = run_merge(
@@ -397,6 +414,46 @@ def extract(
     if any(r.problem for r in results):
         ctx.exit(EXIT_UNUSABLE)
     ctx.exit(EXIT_FINDINGS if run_check and any(r.errors for r in results) else 0)
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出的 Word 报告（.docx）。")
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="同时（或只）写出网页版报告（.html）。")
+@click.option(
+    "--text",
+    type=click.Path(path_type=Path),
+    help="本单位撰写的正文（.docx 或 .txt，含六个章节标题），取其一、五、六。",
+)
+@click.option("--draft", is_flag=True, help="有错误也写出报告，每页页眉和标题标明“草稿”。")
+@FORMAT
+@FORCE
+@click.pass_context
+def report(
+    ctx: click.Context,
+    workbook: Path,
+    output: Path | None,
+    html_out: Path | None,
+    text: Path | None,
+    draft: bool,
+    fmt: str,
+    force: bool,
+) -> None:
+    """由校验通过的填报表写出可公布的年度报告（Word 和/或网页）。
+
+    标题、开头语和一至六部分按官方顺序；二、三、四为官方表格，数字取自填报表；正文中的数字句子由表格生成。
+    不给 --text 时，一、五、六中需本单位撰写之处留有“【请填写……】”。写出前先按 govxl check 校验填报表，
+    并按 N1–N11 核对正文与表格。未指定 -o 和 --html 时写出“填报表名-年度报告.docx”。
+    退出码：0 已写出；1 有错误（未写出；加 --draft 时写出草稿）；2 无法进行。
+    """
+    from govxl.document import make_report, render_text
+
+    run = make_report(workbook, output, html_out, text, draft=draft, overwrite=force)
+    if fmt == "json":
+        click.echo(json.dumps({"files": [run.to_json()]}, ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_text(run), nl=False)
+    ctx.exit(EXIT_FINDINGS if run.report.errors else 0)
 
 
 def _param_name(param: click.Parameter | None) -> str:

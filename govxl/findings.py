@@ -37,6 +37,8 @@ class Finding:
     actual: Any = None
     source: str = ""  # the sentence of a published report a finding comes from (extract)
     explanation: str = ""  # the office's 说明, for an explained warning
+    # the named fields the message was filled from, kept for whoever renders it otherwise
+    fields: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def anchor(self) -> CellRef | None:

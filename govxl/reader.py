@@ -8,181 +8,34 @@ raises GovxlError naming the file; everything else becomes a finding.
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import re
-import zipfile
-from array import array
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from govxl.errors import GovxlError, describe
+from govxl.filing import CellValues, Filing
 from govxl.findings import CellRef, Finding
 from govxl.grid import Grid, SheetGrid, a1, grid_for, parse_a1
+from govxl.intake import PROP_MERGED, load_bytes
 from govxl.rules import finding
+from govxl.rules.blank import group_blanks, number_of
+from govxl.rules.cover import read_cover
 from govxl.spec import (
     NUMERIC_KINDS,
     PROP_EDITION,
     PROP_FINGERPRINT,
     PROP_VERSION,
-    Cell,
     Edition,
     available_editions,
 )
-from govxl.values import MAX_MAGNITUDE, Parsed, magnitude_limit, parse_number, show
+from govxl.values import MAX_MAGNITUDE, magnitude_limit, parse_number, text_of
 from govxl.xlsx import SheetCells, Workbook, open_workbook
 
+__all__ = ["CORRECTIONS_SHEET", "PROP_MERGED", "CellValues", "Filing", "load_bytes", "read_filing"]
+
 CORRECTIONS_SHEET = "校验结果"
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200  # no part of a genuine workbook is compressed more than this (bombs: about 1,000)
-MAX_CONSOLIDATED_RATIO = 40  # a consolidated workbook as a whole: spreadsheet XML compresses 3 to 20 to one
-PROP_MERGED = "govxl_merged_units"  # the custom property of a consolidated workbook (govxl.merger)
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-
-
-class CellValues(MutableMapping[str, float]):
-    """Numbers by cell code, held as one array of doubles in a fixed order of codes (nan where unset).
-
-    A merge keeps tens of thousands of filings in memory at once: a dict of 166 Python floats costs about
-    9 KB a unit, this 1.3 KB; and a frame is built by stacking the arrays rather than by 3 million lookups."""
-
-    __slots__ = ("codes", "data", "index")
-
-    def __init__(self, codes: tuple[str, ...], data: array[float] | None = None) -> None:
-        self.codes = codes
-        self.index = _index_of(codes)
-        self.data = data if data is not None else array("d", [math.nan]) * len(codes)
-
-    def __getitem__(self, code: str) -> float:
-        return self.data[self.index[code]]  # an unknown code is a KeyError of the index
-
-    def __setitem__(self, code: str, value: float) -> None:
-        self.data[self.index[code]] = value
-
-    def __delitem__(self, code: str) -> None:
-        self.data[self.index[code]] = math.nan
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.codes)
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (CellValues, (self.codes, self.data))
-
-
-@cache
-def _index_of(codes: tuple[str, ...]) -> dict[str, int]:
-    return {code: i for i, code in enumerate(codes)}
-
-
-@dataclass
-class Filing:
-    """One unit's workbook as read: numbers by code, and what the raw cells showed."""
-
-    path: Path
-    edition: str
-    sha256: str
-    properties: dict[str, str]
-    cover: dict[str, Any]
-    inputs: CellValues  # every input: blank -> 0.0 (reported), unusable -> nan
-    typed_totals: dict[str, float]  # totals whose formula was replaced by a number (nan if not a number)
-    formulas_ok: dict[str, bool]
-    cached: CellValues  # the totals' stored results; nan where none was stored
-    findings: list[Finding] = field(default_factory=list)
-    explanations: dict[tuple[str, str], str] = field(default_factory=dict)
-    # where cells were read when not where the spec puts them (a renamed sheet, moved rows): most units have
-    # none, which keeps a filing small when thousands are merged
-    sheet_names: dict[str, str] = field(default_factory=dict)
-    moved: dict[str, str] = field(default_factory=dict)
-    prose: str | None = None  # a published report's text (an extraction), for the prose rules
-
-    def ref(self, grid: Grid, code: str) -> CellRef:
-        """Where the cell of `code` is in this workbook."""
-        spec_sheet = grid.sheet_of(code).name
-        cell = self.moved.get(code) or grid.address(code)
-        return CellRef(self.sheet_names.get(spec_sheet, spec_sheet), cell, code)
-
-    @property
-    def unit(self) -> str:
-        return str(self.cover.get("unit") or "")
-
-    @property
-    def year(self) -> int | None:
-        year = self.cover.get("year")
-        return year if isinstance(year, int) else None
-
-
-def load_bytes(path: Path) -> bytes:
-    """The file's bytes, after the checks that tell a user what kind of wrong file it is.
-
-    A zip bomb is told from a workbook by what it is, not by one size: no part of a genuine .xlsx is
-    compressed more than MAX_RATIO to one (spreadsheet XML: 3 to 20), and only govxl's own consolidated
-    workbook (its custom properties say so) may be larger than a unit's report could ever be, and then only
-    as much larger as spreadsheet XML is when compressed (MAX_CONSOLIDATED_RATIO overall)."""
-    if not path.exists():
-        raise GovxlError(f"{path}：文件不存在")
-    if path.is_dir():
-        raise GovxlError(f"{path}：这是一个文件夹，不是 .xlsx 工作簿")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES and not _consolidated(path):
-            raise GovxlError(f"{path}：文件过大（{size // 1024 // 1024} MB），不像年度报告填报表")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GovxlError(f"{path}：无法读取（{exc.strerror or exc}）") from None
-    if not data:
-        raise GovxlError(f"{path}：文件是空的")
-    if data.startswith(_OLE2):
-        if _ENCRYPTED in data:
-            raise GovxlError(f"{path}：工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx 再校验")
-        raise GovxlError(f"{path}：这是旧版 .xls 或 WPS .et 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再校验")
-    if not data.startswith(b"PK"):
-        raise GovxlError(f"{path}：不是 .xlsx 工作簿（文件内容不是 Excel 格式）")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            consolidated = _is_consolidated(zf)
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise GovxlError(f"{path}：文件已损坏，无法作为 .xlsx 打开") from None
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
-        raise GovxlError(f"{path}：不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他格式的压缩文件")
-    unzipped = sum(i.file_size for i in infos)
-    packed = max(sum(i.compress_size for i in infos), 1)
-    bomb = any(i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
-    if unzipped > MAX_UNZIPPED_BYTES:
-        bomb = bomb or not consolidated or unzipped > MAX_CONSOLIDATED_RATIO * packed
-    if bomb:
-        raise GovxlError(f"{path}：解压后达 {unzipped // 1024 // 1024} MB，疑似压缩炸弹，拒绝读取")
-    return data
-
-
-def _consolidated(path: Path) -> bool:
-    """Whether a file too big for a unit's report is govxl's consolidated workbook: read from the zip's
-    directory and its small custom-properties part, not by reading the file."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return _is_consolidated(zf)
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-
-
-def _is_consolidated(zf: zipfile.ZipFile) -> bool:
-    try:
-        info = zf.getinfo("docProps/custom.xml")
-    except KeyError:
-        return False
-    if info.file_size > 64 * 1024:
-        return False
-    text = zf.read(info).decode("utf-8", "replace")
-    return f'name="{PROP_EDITION}"' in text and f'name="{PROP_MERGED}"' in text
 
 
 def _open(path: Path, data: bytes) -> Workbook:
@@ -190,10 +43,6 @@ def _open(path: Path, data: bytes) -> Workbook:
         return open_workbook(data)
     except Exception as exc:
         raise GovxlError(f"{path}：文件已损坏，无法读取：{describe(exc)}") from None
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _norm_formula(text: str) -> str:
@@ -267,7 +116,7 @@ def _read(path: Path, data: bytes, book: Workbook, edition: str | None) -> Filin
             _read_cell(filing, grid, code, cells, limit)
     if PROP_EDITION not in props and not _template_shaped(book, grid, filing.findings):
         filing.findings.insert(0, finding("M1"))
-    filing.findings[:] = group_blanks(filing.findings, grid, lambda code: filing.ref(grid, code))
+    filing.findings[:] = group_blanks(filing.findings, grid.edition, lambda code: filing.ref(grid, code), parse_a1)
     if CORRECTIONS_SHEET in book.sheet_names:
         filing.explanations = read_explanations(book.sheet(CORRECTIONS_SHEET).rows)
     from govxl.published import PROP_EXTRACTED, as_published
@@ -302,7 +151,7 @@ def detect_edition(book: Workbook) -> str:
             if not sg.table or sg.name not in book.sheet_names:
                 continue
             cells = book.sheet(sg.name, formulas=False)
-            score += sum(_text(cells.value(s.row, s.col)) == s.text for s in sg.labels if s.role != "caption")
+            score += sum(text_of(cells.value(s.row, s.col)) == s.text for s in sg.labels if s.role != "caption")
         if score >= best_score:
             best, best_score = code, score
     return best
@@ -319,7 +168,7 @@ def _resolve_sheets(path: Path, book: Workbook, grid: Grid, findings: list[Findi
             continue
         heading = sg.labels[0].text
         for name in unclaimed:
-            if _text(book.sheet(name).value(0, 0)) == heading:
+            if text_of(book.sheet(name).value(0, 0)) == heading:
                 out[sg.name] = name
                 unclaimed.remove(name)
                 findings.append(finding("S1.2", (CellRef(name, ""),), actual=name, sheet=sg.name))
@@ -359,7 +208,7 @@ def _check_labels(sg: SheetGrid, cells: SheetCells, actual: str) -> list[Finding
     for span in sg.labels:
         if span.role in ("hint", "note", "caption"):
             continue
-        got = _text(cells.value(span.row, span.col))
+        got = text_of(cells.value(span.row, span.col))
         if got != span.text:
             ref = CellRef(actual, a1(span.row, span.col))
             out.append(finding("S1", (ref,), expected=span.text, actual=got or "（空）"))
@@ -387,7 +236,7 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells, limit: 
     formula = cells.formulas.get(address)
     error = cells.errors.get(address)
     if not cell.table:
-        _read_cover(filing, ed, code, value, filing.ref(grid, code))
+        read_cover(filing, ed, code, value, filing.ref(grid, code), consolidated=PROP_MERGED in filing.properties)
         return
     if cell.kind == "total":
         if type(value) is float and error is None:
@@ -419,153 +268,18 @@ def _read_cell(filing: Filing, grid: Grid, code: str, cells: SheetCells, limit: 
         filing.findings.append(note)
 
 
-def number_of(
-    parsed: Parsed, rule: str, where: CellRef, text_is_usual: bool = False
-) -> tuple[float, Finding | None]:
-    """A parsed cell as the number the rules use, and the finding it deserves: a blank counts as 0 (B1: pass the
-    findings through group_blanks), what
-    is not a number is nan (the cell's value rule), text read as a number says so (T1). Where numbers come as
-    text anyway (a published report, `text_is_usual`), only an unusual form (12件, full-width digits) does."""
-    if parsed.status == "blank":
-        # one a cell here; group_blanks words them, a run of them at a time, with their labels
-        return 0.0, finding("B1", (where,), expected=0, actual=None, count="", labels="")
-    if parsed.status == "bad" or parsed.number is None:
-        return math.nan, finding(rule, (where,), actual=parsed.raw, raw=parsed.raw, reason=parsed.reason)
-    plain = text_is_usual and re.fullmatch(r"-?\d+(\.\d+)?", parsed.raw.strip()) is not None
-    if parsed.status == "converted" and not plain:
-        note = finding("T1", (where,), expected=parsed.number, actual=show(parsed.number), raw=parsed.raw)
-        return parsed.number, note
-    return parsed.number, None
-
-
-def group_blanks(findings: list[Finding], grid: Grid, where_of: Callable[[str], CellRef]) -> list[Finding]:
-    """The blank-cell findings (B1, one a cell) as one finding a run: blank inputs next to each other in a row,
-    and such runs stacked in the rows below, become one finding naming the range and its official labels; a
-    workbook with no input filled at all gets one B2. Each finding still lists every cell, so the correction
-    workbook marks each. `where_of` says where a code's cell is in this workbook."""
-    blanks = [f for f in findings if f.rule == "B1"]
-    if not blanks:
-        return findings
-    ed = grid.edition
-    rest = [f for f in findings if f.rule != "B1"]
-    blank = {f.cells[0].code for f in blanks}
-    if blank.issuperset(ed.input_codes):
-        cells = tuple(f.cells[0] for f in blanks)
-        return [finding("B2", cells, expected=0, count=len(ed.input_codes)), *rest]
-    layout: dict[str, dict[int, list[tuple[int, str]]]] = {}  # sheet -> row -> [(col, code)] of the inputs
-    for code in ed.input_codes:
-        ref = where_of(code)
-        r, c = parse_a1(ref.cell)
-        layout.setdefault(ref.sheet, {}).setdefault(r, []).append((c, code))
-    by_code = {f.cells[0].code: f.cells[0] for f in blanks}
-    # a total printed empty in a published report stays a finding of its own (totals lie between the runs)
-    out = [_blank_finding(ed, [ref]) for code, ref in by_code.items() if ed.cells[code].kind != "input"]
-    for rows in layout.values():
-        # runs of blank inputs within a row, then runs with the same columns in consecutive input rows merged
-        open_blocks: dict[tuple[int, ...], tuple[int, list[tuple[int, list[str]]]]] = {}
-        blocks: list[list[tuple[int, list[str]]]] = []
-        for i, r in enumerate(sorted(rows)):
-            run: list[tuple[int, str]] = []
-            runs: list[list[tuple[int, str]]] = []
-            for c, code in sorted(rows[r]):
-                if code in blank:
-                    run.append((c, code))
-                elif run:
-                    runs.append(run)
-                    run = []
-            if run:
-                runs.append(run)
-            for run in runs:
-                cols = tuple(c for c, _ in run)
-                codes = [code for _, code in run]
-                last = open_blocks.get(cols)
-                if last is not None and last[0] == i - 1:
-                    last[1].append((r, codes))
-                    open_blocks[cols] = (i, last[1])
-                else:
-                    block = [(r, codes)]
-                    blocks.append(block)
-                    open_blocks[cols] = (i, block)
-        for block in blocks:
-            codes = [code for _, row_codes in block for code in row_codes]
-            out.append(_blank_finding(ed, [by_code[c] for c in codes]))
-    return out + rest
-
-
-def _blank_finding(ed: Edition, refs: list[CellRef]) -> Finding:
-    first, last = refs[0], refs[-1]
-    cell = first.cell if len(refs) == 1 else f"{first.cell}:{last.cell}"
-    cells = [ed.cells[r.code] for r in refs]
-    if len(refs) == 1:
-        labels = " · ".join(cells[0].row_labels + cells[0].col_labels)
-    else:
-        rows = _common_prefix([c.row_labels for c in cells])
-        cols = _common_prefix([c.col_labels for c in cells])
-
-        def tail(c: Cell) -> str:
-            return " · ".join(c.row_labels[len(rows) :] + c.col_labels[len(cols) :])
-
-        span = f"{tail(cells[0])} 至 {tail(cells[-1])}"
-        labels = " · ".join(rows + cols) + (f"：{span}" if rows + cols else span)
-    count = f" 共{len(refs)}格" if len(refs) > 1 else ""
-    return finding("B1", tuple(refs), expected=0, actual=None, cell=cell, count=count, labels=labels)
-
-
-def _common_prefix(labels: list[tuple[str, ...]]) -> tuple[str, ...]:
-    out: list[str] = []
-    for parts in zip(*labels, strict=False):
-        if any(p != parts[0] for p in parts):
-            break
-        out.append(parts[0])
-    return tuple(out)
-
-
-def _read_cover(filing: Filing, ed: Edition, code: str, raw: Any, ref: CellRef) -> None:
-    field_ = next(f for f in ed.cover.fields if f.code == code)
-    if raw is None or _text(raw) == "":
-        filing.cover[code] = None
-        # a consolidated workbook is no one office: it has no 单位类型, contact or phone of its own
-        if PROP_MERGED not in filing.properties or code in ("unit", "year"):
-            filing.findings.append(finding("C1", (ref,), label=field_.label))
-        return
-    if field_.type != "year":
-        text = _text(raw)
-        if field_.type == "choice":
-            choice = field_.choice_of(text)
-            if choice is None:  # kept as written, for the merge; the 规章 rule treats it as unknown (R2.2U)
-                shown = text if len(text) <= 40 else text[:40] + "…"
-                options = "、".join(field_.choices)
-                filing.findings.append(finding("C3", (ref,), actual=shown, label=field_.label, options=options))
-            text = choice or text
-        elif field_.max_length and len(text) > field_.max_length:
-            filing.findings.append(
-                finding("C4", (ref,), actual=len(text), label=field_.label, limit=field_.max_length)
-            )
-        filing.cover[code] = text
-        return
-    parsed = parse_number(raw)
-    year = parsed.number
-    if year is None or not float(year).is_integer() or not 1900 < year < 2200:
-        filing.cover[code] = None
-        filing.findings.append(finding("C2", (ref,), actual=_text(raw), raw=_text(raw)))
-        return
-    filing.cover[code] = int(year)
-    if not ed.fits_year(int(year)):
-        filing.findings.append(finding("X5", (ref,), actual=int(year), edition=ed.edition, years=ed.years))
-
-
 def read_explanations(rows: Sequence[Sequence[Any]]) -> dict[tuple[str, str], str]:
     """The office's 说明 in a 校验结果 sheet (its rows of values), keyed by (rule, sheet!cell)."""
     if not rows:
         return {}
-    header = [_text(h) for h in rows[0]]
+    header = [text_of(h) for h in rows[0]]
     try:
         cols = [header.index(h) for h in ("规则", "工作表", "位置", "说明")]
     except ValueError:
         return {}
     out = {}
     for row in rows[1:]:
-        rule, sheet, cell, note = (_text(row[c]) if c < len(row) else "" for c in cols)
+        rule, sheet, cell, note = (text_of(row[c]) if c < len(row) else "" for c in cols)
         if note:
             out[(rule, f"{sheet}!{cell}" if cell else sheet)] = note
     return out

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from govxl.findings import FileReport, Severity
-from govxl.grid import display_width
+from govxl.layout import display_width
 from govxl.spec import available_editions, load_edition
 
 

@@ -100,3 +100,8 @@ def show(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "（空）"
     return _show(value)
+
+
+def text_of(value: Any) -> str:
+    """A cell's content as the text a person sees, without surrounding spaces ("" for an empty cell)."""
+    return "" if value is None else str(value).strip()

@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
+from govxl.datasheets import DataSheet, _inject
 from govxl.files import write_atomically
-from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, Place, SheetGrid, a1, col_letter, grid_for
-from govxl.spec import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, CoverField, Edition, compute_totals
+from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, a1, grid_for
+from govxl.layout import Place, SheetGrid
+from govxl.spec import (
+    PROP_EDITION,
+    PROP_FINGERPRINT,
+    PROP_VERSION,
+    CoverField,
+    Edition,
+    compute_totals,
+    default_edition,
+)
+
+__all__ = ["CREATED", "FONT", "INPUT_FILL", "TOTAL_FILL", "DataSheet", "Values", "render", "write_template"]
 
 FONT = "宋体"
 INPUT_FILL = "#FFF8D6"
@@ -84,18 +93,6 @@ def _validation(kind: str, unit: str, f: CoverField | None, edition: Edition) ->
         error_type="stop",
     )
     return rule
-
-
-@dataclass(frozen=True)
-class DataSheet:
-    """A plain sheet appended after the official tables: header rows, then data rows, filterable."""
-
-    name: str
-    header: Sequence[Sequence[Any]]
-    rows: Iterable[Sequence[Any]]  # may be a generator: rows are streamed into the file, never all held
-    count: int  # how many rows `rows` yields (the filter range is written before them)
-    widths: Sequence[float] = ()
-    hidden: bool = False  # a record for programs (an extraction's findings), not for people
 
 
 class _Writer:
@@ -279,67 +276,6 @@ class _Writer:
             ws.set_first_sheet()
 
 
-def _rows_xml(rows: Iterable[Sequence[Any]], first: int, batch: int = 500) -> Iterable[str]:
-    """SpreadsheetML <row> elements for plain values (numbers, text inline, booleans; None and nan are no
-    cell), yielded a batch at a time."""
-    letters = [col_letter(i) for i in range(64)]
-    out: list[str] = []
-    for n, row in enumerate(rows, start=first + 1):
-        cells = []
-        for i, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            if i >= len(letters):
-                letters.extend(col_letter(j) for j in range(len(letters), i + 64))
-            ref = f"{letters[i]}{n}"
-            if isinstance(v, bool):
-                cells.append(f'<c r="{ref}" t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, int):
-                cells.append(f'<c r="{ref}"><v>{int(v)}</v></c>')
-            elif isinstance(v, float):
-                if v == v:  # nan: no value
-                    cells.append(f'<c r="{ref}"><v>{float(v)!r}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{_xml_text(str(v))}</t></is></c>')
-        out.append(f'<row r="{n}">{"".join(cells)}</row>')
-        if len(out) >= batch:
-            yield "".join(out)
-            out.clear()
-    if out:
-        yield "".join(out)
-
-
-_XML_BAD = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]")
-
-
-def _xml_text(text: str) -> str:
-    return _XML_BAD.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _inject(data: bytes, streams: Mapping[str, tuple[Iterable[Sequence[Any]], int]]) -> bytes:
-    """Stream rows into the named sheet parts, before </sheetData>; every other part is copied as is."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for item in src.infolist():
-            body = src.read(item.filename)
-            info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if item.filename not in streams:
-                dst.writestr(info, body, compresslevel=1)
-                continue
-            text = body.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>")
-            text = re.sub(r'<dimension ref="[^"]*"/>', "", text, count=1)
-            head, tail = text.split("</sheetData>", 1)
-            rows, first = streams[item.filename]
-            with dst.open(info, "w", force_zip64=True) as part:
-                part.write(head.encode("utf-8"))
-                for chunk in _rows_xml(rows, first):
-                    part.write(chunk.encode("utf-8"))
-                part.write(("</sheetData>" + tail).encode("utf-8"))
-    return out.getvalue()
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
@@ -349,7 +285,7 @@ def _num(value: float) -> float:
 
 
 def render(
-    edition: str = "2021",
+    edition: str | None = None,
     values: Values | None = None,
     *,
     hints: Mapping[str, str] | None = None,
@@ -361,10 +297,11 @@ def render(
     `hints` replace the grey hints beside cover entries, `properties` add custom document properties and
     `extra` appends plain data sheets (a consolidation's provenance). `published` puts a value (a number,
     text, or None for a blank) in place of a total's formula: an extracted report's totals as printed."""
-    return _Writer(grid_for(edition), values or {}, hints, properties, extra, published).write()
+    grid = grid_for(edition or default_edition())
+    return _Writer(grid, values or {}, hints, properties, extra, published).write()
 
 
 def write_template(
-    path: Path, edition: str = "2021", values: Values | None = None, *, overwrite: bool = False
+    path: Path, edition: str | None = None, values: Values | None = None, *, overwrite: bool = False
 ) -> None:
     write_atomically(path, render(edition, values), overwrite=overwrite)

@@ -16,10 +16,22 @@ def run(*args: str) -> str:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False).stdout
 
 
-def main() -> None:
-    for edition in ("2021", "2019"):
+def editions() -> list[str]:
+    """Every edition govxl knows (its packaged data files, and any in GOVXL_EDITIONS_DIR)."""
+    return [e["edition"] for e in json.loads(run("cells", "--list-editions"))]
+
+
+def cell_docs(out: Path) -> list[Path]:
+    written = []
+    for edition in editions():
         doc = run("cells", "--edition", edition, "--format", "markdown")
-        (ROOT / "docs" / f"cells-{edition}.md").write_text(doc, encoding="utf-8")
+        (out / f"cells-{edition}.md").write_text(doc, encoding="utf-8")
+        written.append(out / f"cells-{edition}.md")
+    return written
+
+
+def main() -> None:
+    cell_docs(ROOT / "docs")
     (ROOT / "docs" / "rules.md").write_text(run("rules", "--format", "markdown"), encoding="utf-8")
     guide = ROOT / "docs" / "check.md"
     text = guide.read_text(encoding="utf-8")

@@ -7,6 +7,12 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
 command -v ssconvert >/dev/null 2>&1 || need+=(gnumeric)
+# govxl report: LibreOffice Writer converts the .docx to PDF, poppler's pdftoppm makes the docs' pictures,
+# Debian's chromium renders the .html (driven by Playwright); a Song-style CJK font so the pages show Chinese
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libreoffice-writer >/dev/null 2>&1; then need+=(libreoffice-writer); fi
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-arphic-uming fonts-wqy-zenhei)
 # the archive's tests run on a real PostgreSQL server too (Debian's postgresql: its binaries, no cluster needed)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then

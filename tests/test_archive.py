@@ -14,7 +14,7 @@ import pytest
 from govxl.archive import STATUSES, UnitMismatch, open_archive
 from govxl.checker import check_paths
 from govxl.errors import GovxlError
-from govxl.merger import merge
+from govxl.merge import merge
 from govxl.reader import read_filing
 from govxl.spec import load_edition
 from tests.archive_fixtures import location_fixture, unit_file  # noqa: F401  (a fixture, by its name)

@@ -129,7 +129,8 @@ def opens(path: Path) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            openpyxl.load_workbook(path)
+            # from bytes: openpyxl leaves a path's file handle open when the workbook is broken
+            openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
         return True
     except Exception:
         return False

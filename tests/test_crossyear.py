@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from govxl.checker import check_paths
-from govxl.merger import merge
+from govxl.merge import merge
 from govxl.workbook import render
 from tests.helpers import T2, T3, clean_values
 from tests.test_cli import govxl

@@ -13,7 +13,7 @@ from openpyxl.packaging.custom import CustomPropertyList
 
 from govxl.checker import check_paths
 from govxl.grid import grid_for
-from govxl.merger import INCLUDED, merge
+from govxl.merge import INCLUDED, merge
 from govxl.reader import read_filing
 from govxl.spec import compute_totals, load_edition
 from govxl.workbook import render

@@ -7,7 +7,7 @@ import pytest
 
 from govxl.extract import extract
 from govxl.extract.pdf import join_wrapped
-from govxl.extract.prose import check_prose, sentences
+from govxl.validation.prose import check_prose, sentences
 from tests.conftest import corpus_file
 
 # a paragraph as a PDF prints it: full lines, wrapped mid-word, then a short last line

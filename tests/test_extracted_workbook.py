@@ -150,7 +150,7 @@ def test_extract_check_merge_chain(tmp_path: Path) -> None:
     total that contradicts its parts stops the merge until --include-invalid, which says what it replaced."""
     from openpyxl import load_workbook
 
-    from govxl.merger import INCLUDED, INVALID, merge
+    from govxl.merge import INCLUDED, INVALID, merge
 
     start = {}
     for name in ("002_linzi_gov_office_2024.txt", "c03_huaian_hongze_district_gov_2024.txt"):

@@ -220,9 +220,9 @@ def test_grouping_blanks_keeps_every_cell_once() -> None:
     import random
 
     from govxl.findings import CellRef
-    from govxl.grid import grid_for
-    from govxl.reader import group_blanks
+    from govxl.grid import grid_for, parse_a1
     from govxl.rules import finding
+    from govxl.rules.blank import group_blanks
 
     grid = grid_for("2021")
     ed = grid.edition
@@ -236,7 +236,7 @@ def test_grouping_blanks_keeps_every_cell_once() -> None:
         codes = rng.sample(ed.input_codes, rng.randrange(1, 60)) + rng.sample(ed.total_codes, 2)
         per_cell = [finding("B1", (ref(c),), expected=0, count="", labels="") for c in codes]
         other = finding("C1", (ref("unit"),), label="填报单位")
-        grouped = group_blanks([*per_cell, other], grid, ref)
+        grouped = group_blanks([*per_cell, other], ed, ref, parse_a1)
         cells = [c.code for f in grouped if f.rule == "B1" for c in f.cells]
         assert sorted(cells) == sorted(codes) and other in grouped
         assert all("（）" not in f.message for f in grouped)

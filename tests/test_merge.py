@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from govxl.checker import check_paths
-from govxl.merger import (
+from govxl.merge import (
     COUNTED_TWICE,
     DUPLICATE,
     INCLUDED,
@@ -285,7 +285,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
 
 
 def test_summary_names_at_most_thirty_left_out_files(tmp_path: Path) -> None:
-    from govxl.merger import SHOWN, STATUS_SHEET, summary_text
+    from govxl.merge import SHOWN, STATUS_SHEET, summary_text
 
     d = tmp_path / "in"
     d.mkdir()

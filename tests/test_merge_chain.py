@@ -16,7 +16,7 @@ import pytest
 from govxl import reader
 from govxl.errors import GovxlError
 from govxl.files import write_atomically
-from govxl.merger import COUNTED_TWICE, DUPLICATE, INCLUDED, INVALID, SUPERSEDED, merge
+from govxl.merge import COUNTED_TWICE, DUPLICATE, INCLUDED, INVALID, SUPERSEDED, merge
 from govxl.reader import load_bytes, read_filing
 from tests.helpers import clean_values, write
 from tests.test_cli import govxl
@@ -268,7 +268,7 @@ def test_the_unit_list_in_shared_strings_or_inline(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "resaved.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in parts.items():
             out.writestr(name, data)
-    from govxl.merger import _inner_units
+    from govxl.merge.sheetpart import _inner_units
 
     names = sorted((n, y) for n, y, _ in _inner_units(tmp_path / "resaved.xlsx"))
     assert names == sorted([("甲一", 2024), ("甲&二", 2024)])

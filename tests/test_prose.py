@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from govxl.extract import extract
-from govxl.extract.prose import check_prose
+from govxl.validation.prose import check_prose
 from tests.conftest import corpus_file
 from tests.helpers import T2, T3, T4
 

@@ -13,7 +13,7 @@ from govxl.archive.model import Added, Submission, UnitMismatch, UnitStatus
 from govxl.findings import Finding
 
 if TYPE_CHECKING:
-    from govxl.merger import MergeResult
+    from govxl.merge import MergeResult
 
 
 def open_archive(location: str | None = None) -> Archive:
@@ -57,7 +57,7 @@ class Archive:
     def add_paths(self, paths: Sequence[Path], *, progress: bool = False) -> list[Added]:
         """Files (folders searched for .xlsx as `govxl merge` searches them); one bad file never stops the rest."""
         from govxl.archive.ingest import add_items, read_items
-        from govxl.merger import expand_inputs
+        from govxl.merge import expand_inputs
 
         return add_items(self, read_items(expand_inputs(paths), progress=progress))
 

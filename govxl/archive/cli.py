@@ -54,7 +54,7 @@ def add(ctx: click.Context, files: tuple[str, ...], roster: Path | None, locatio
     输入可以是文件或文件夹。一个文件无法读取不影响其他文件。给出 --roster 时，名单存为所归档各年度的名单。
     退出码：0 全部已归档且没有错误；1 有报表有错误；2 有文件无法读取或无法归档。
     """
-    from govxl.merger import read_roster
+    from govxl.merge import read_roster
 
     units = read_roster(roster) if roster else None
     with _open(location) as arch:
@@ -128,7 +128,7 @@ def _added_json(a: Added) -> dict[str, Any]:
 @ARCHIVE
 def roster_command(roster_file: Path, year: int, location: str | None) -> None:
     """导入某一年度的应报送单位名单（.csv 或 .xlsx，含填报单位列，可另有单位类型列），替换该年度原有的名单。"""
-    from govxl.merger import read_roster
+    from govxl.merge import read_roster
 
     units = read_roster(roster_file)
     with _open(location) as arch:
@@ -146,7 +146,7 @@ def status(year: int, roster: Path | None, location: str | None, fmt: str) -> No
 
     名单默认用档案中该年度的名单（govxl archive roster 导入，或 add --roster）。
     """
-    from govxl.merger import read_roster
+    from govxl.merge import read_roster
 
     units = read_roster(roster) if roster else None
     with _open(location) as arch:
@@ -180,7 +180,7 @@ def _when(r: UnitStatus | Submission) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    from govxl.grid import display_width
+    from govxl.layout import display_width
     from govxl.report import safe
 
     cells = [[safe(c) for c in r] for r in rows]
@@ -322,7 +322,7 @@ def export(
     退出码与 govxl merge 相同：0 全部已汇总且名单中无未报送；1 有单位未汇总或未报送；2 无法汇总。
     """
     from govxl.cli import _finishing
-    from govxl.merger import summary_json, summary_text
+    from govxl.merge import summary_json, summary_text
 
     with _open(location) as arch:
         result = arch.export(year, output, overwrite=force, include_invalid=include_invalid, agency=agency)

@@ -15,7 +15,7 @@ from govxl.findings import FileReport
 
 if TYPE_CHECKING:
     from govxl.archive.api import Archive
-    from govxl.merger import MergeResult
+    from govxl.merge import MergeResult
 
 
 def _file_names(names: list[str]) -> list[str]:
@@ -43,7 +43,7 @@ def export(
     agency: str = "",
 ) -> MergeResult:
     from govxl.archive import queries
-    from govxl.merger import merge
+    from govxl.merge import merge
 
     now = sorted(queries.current(arch, year).values(), key=lambda s: s.id)
     if not now:

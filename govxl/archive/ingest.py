@@ -20,9 +20,8 @@ from govxl.archive import queries, schema
 from govxl.archive.model import Added, UnitMismatch, status_of
 from govxl.archive.store import in_transaction
 from govxl.errors import GovxlError
+from govxl.filing import Filing, unit_key
 from govxl.findings import FileReport, Finding
-from govxl.merger import unit_key
-from govxl.reader import Filing
 
 if TYPE_CHECKING:
     from govxl.archive.api import Archive
@@ -127,8 +126,8 @@ def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = N
 
 
 def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: list[Added]) -> None:
-    from govxl.checker import _explain, prose_findings, sort_findings, validate_filings
-    from govxl.crossyear import compare_years
+    from govxl.validation import explain, prose_findings, sort_findings, validate_filings
+    from govxl.validation.years import compare_years
 
     filings = [it.filing for it in items if it.filing is not None]
     last = _previous_filings(arch, year, filings)
@@ -147,7 +146,7 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
         own = {(filing.unit, *key): note for key, note in filing.explanations.items()}
         every = filing.findings + found[i] + prose_findings(filing, prev[1] if prev else None) + cross.get(i, [])
         report = done.report
-        report.findings = sort_findings(filing, _explain(filing.unit, own, every))
+        report.findings = sort_findings(filing, explain(filing.unit, own, every))
         done.errors, done.warnings = report.errors, report.warnings
         done.status = status_of(report.errors, report.warnings)
         if prev:

@@ -17,12 +17,14 @@ from typing import Any
 from govxl.errors import GovxlError
 from govxl.extract.cells import Section, cells_of, split_sections
 from govxl.extract.tables import TableRead, read_table
+from govxl.extract.title import report_unit, report_year
 from govxl.files import decode_text
+from govxl.filing import CellValues, Filing
 from govxl.findings import CellRef, Finding
-from govxl.grid import grid_for
-from govxl.reader import CellValues, Filing, group_blanks, number_of
+from govxl.grid import grid_for, parse_a1
 from govxl.rules import finding
-from govxl.spec import Edition, available_editions, edition_for_year, load_edition
+from govxl.rules.blank import group_blanks, number_of
+from govxl.spec import Edition, available_editions, default_edition, edition_for_year, load_edition
 
 TEXT_KINDS = (".txt", ".text", ".md")
 HTML_KINDS = (".html", ".htm", ".shtml")
@@ -112,7 +114,7 @@ def extract(path: Path, edition: str | None = None) -> Extraction:
             f"{path}：找不到年度报告的章节（应有“二、主动公开政府信息情况”“三、收到和处理政府信息公开申请情况”等标题），"
             "不像政府信息公开工作年度报告"
         )
-    year = _year(head, text)
+    year = report_year(head, text)
     ed = load_edition(edition or _edition(by_number, year))
     reads: dict[str, TableRead] = {}
     everything = cells_of(text.splitlines()) if not sections else []  # no headings: look in the whole text
@@ -124,7 +126,7 @@ def extract(path: Path, edition: str | None = None) -> Extraction:
             reads[table.code] = read_table(ed, table, everything)
         else:
             reads[table.code] = _absent(ed, table.code)
-    filing, findings, published, found, shown = _filing(path, ed, reads, year, _unit(head))
+    filing, findings, published, found, shown = _filing(path, ed, reads, year, report_unit(head))
     prose = [(s.heading, s.text.strip()) for s in sections if s.number in "一五六"]
     filing.prose = "\n".join(body for _, body in prose)
     return Extraction(path, ed.edition, year, filing.unit, filing, findings, published, prose, found, shown)
@@ -134,92 +136,18 @@ def _absent(ed: Edition, table: str) -> TableRead:
     return TableRead(missing=[c for c, cell in ed.cells.items() if cell.table == table])
 
 
-def _year(head: list[str], text: str) -> int | None:
-    for line in head:
-        m = re.match(r"\s*year:\s*(\d{4})", line)
-        if m:
-            return int(m[1])
-    title = " ".join(line for line in head if not re.match(r"\s*(source|note|year):", line))
-    m = re.search(r"(20\d\d)\s*年(?:度)?[^。\n]{0,30}年度报告", title) or re.search(r"(20\d\d)\s*年", title)
-    if m:
-        return int(m[1])
-    m = (
-        re.search(r"统计期限[^。\n]{0,10}?(20\d\d)年1月1日", text)
-        # no title: the prose names its report ("现公布我局2022年政府信息公开工作年度报告"), or a paragraph opens
-        # with the year it reports on ("2022年，我局……"; "2019年我局……")
-        or re.search(r"(20\d\d)\s*年(?:度)?[^。，,\n]{0,12}?政府信息公开(?:工作)?年度报告", text)
-        or re.search(r"^\s*(20\d\d)\s*年(?:度)?(?:[，,]|以来|我|全年|本)", text, re.M)
-    )
-    return int(m[1]) if m else None
-
-
-def _unit(head: list[str]) -> str:
-    """The agency named in the title: what precedes the year ("临淄区人民政府办公室2024年…"), what follows it
-    ("2022年度螅镇政府信息公开…"), or a name alone on the line above a title that names none. Web-page chrome
-    (【字体】 打印, "Page 8 - ", "标题:" labels, breadcrumbs) is not part of it, a sentence of prose never is, and
-    when no title names the agency it is left empty rather than guessed."""
-    lines = _head_lines(head)
-    for i, line in enumerate(lines):
-        m = _TITLE.fullmatch(line)
-        if not m:
-            continue
-        named = m["before"].strip() or m["after"].strip()
-        if named:
-            if _is_agency(named):
-                return named
-            continue  # "关于2022年度…的报告": the title does not name the agency
-        if i > 0 and _is_agency(lines[i - 1]):
-            return lines[i - 1]
-    return ""
-
-
-# a title: [agency] year 年[度] [agency] 政府信息公开(工作)…, with no sentence punctuation in it
-_TITLE = re.compile(
-    r"(?P<before>[^，。；,;:：《》\d]*?)(?P<year>20\d\d)\s*年度?(?P<after>[^，。；,;:：《》\d]*?)"
-    r"政府信息公开[^，。；,;:：\d]{0,16}"
-)
-_CHROME = (
-    re.compile(r"^Page\s*\d+\s*[-–—]\s*", re.I),  # a flip-book page's title: "Page 8 - …"
-    re.compile(r"^(?:标\s*题|题\s*目|名\s*称)\s*[:：]\s*"),  # "标题: …" in a page's metadata table
-    re.compile(r"[【\[]\s*字\s*体[^】\]]*[】\]]|\b打印\b|\b关闭\b"),  # 【字体：大 中 小】 打印 关闭
-)
-_AGENCY = re.compile(r"[\u4e00-\u9fff（）()·]{2,40}")
-_NOT_AGENCY = re.compile(
-    r"^(?:关于|本|我|根据|现将|按照|年度|工作)|报告|年度|政府信息公开|情况|发布(?:时间|机构|日期)|来源|时间|当前位置|字体"
-)
-
-
-def _head_lines(head: list[str]) -> list[str]:
-    """The lines before the first section, without metadata and chrome; a table row's cells each a line."""
-    out = []
-    for raw in head:
-        if re.match(r"\s*(source|note|year):", raw):
-            continue
-        for cell in raw.split("|"):
-            text = cell.strip()
-            if re.search(r"\s[>＞»]\s", text):  # a breadcrumb: 首页 > 政务公开 > …; only its last step counts
-                text = re.split(r"\s[>＞»]\s", text)[-1].strip()
-            for chrome in _CHROME:
-                text = chrome.sub("", text).strip()
-            if text and not set(text) <= set("-—|: "):
-                out.append(text)
-    return out
-
-
-def _is_agency(text: str) -> bool:
-    """A name, not a sentence or a label: Chinese characters only, and none of the words of prose or chrome."""
-    return bool(_AGENCY.fullmatch(text)) and not _NOT_AGENCY.search(text)
-
-
 def _edition(by_number: dict[str, Section], year: int | None) -> str:
+    """The edition whose markers (spec: markers, words only its table 二 prints) the report's section 二
+    carries; of several, the one the report's year uses, else the newest; with none, the year's edition."""
     t2 = by_number["二"].text if "二" in by_number else ""
-    if "本年制发件数" in t2 or "现行有效件数" in t2:
-        return "2021"
-    if "本年新制作数量" in t2 or "本年新" in t2 or re.search(r"第二十条第[(（]九[)）]项", t2):
-        return "2019"
+    t2 = t2.replace("(", "（").replace(")", "）")
+    marked = [ed for ed in map(load_edition, available_editions()) if any(m in t2 for m in ed.markers)]
+    if marked:
+        fitting = [ed for ed in marked if year is not None and ed.fits_year(year)]
+        return max(fitting or marked, key=lambda ed: ed.first_year).edition
     if year is not None:
         return edition_for_year(year)
-    return max(available_editions())
+    return default_edition()
 
 
 def _filing(
@@ -265,7 +193,7 @@ def _filing(
         for codes in rows.values():
             where = " / ".join(ed.cells[codes[0]].row_labels) or ed.cells[codes[0]].sheet
             findings.append(finding("E1", tuple(ref(c) for c in codes), where=where, count=len(codes)))
-    findings = group_blanks(findings, grid, ref)
+    findings = group_blanks(findings, ed, ref, parse_a1)
     # a report that names no agency (or year) is said to, as a workbook with that cover field blank is
     for code, known in (("unit", bool(unit)), ("year", year is not None)):
         if not known:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+
+from govxl.spec import available_editions, load_edition
 
 ROW = "\x00row"
 SECTION = re.compile(r"^ *([一二三四五六])、(.*)$")
@@ -61,8 +64,22 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
 
 
 def _is_row_label(text: str) -> bool:
-    """Table 三's own 一、…四、 rows ("四、结转下年度继续办理") when printed as lines of their own."""
-    return bool(re.match(r"(本年新收|上年结转|本年度办理结果|结转下年度)", text.strip()))
+    """A table's own numbered rows (table 三's "四、结转下年度继续办理") when printed as lines of their own."""
+    return any(text.strip().startswith(label[:4]) for label in _numbered_rows())
+
+
+@cache
+def _numbered_rows() -> tuple[str, ...]:
+    """Every edition's row labels that are numbered like section headings (一、…), without the number."""
+    out = []
+    for ed in map(load_edition, available_editions()):
+        for table in ed.tables:
+            for block in table.blocks:
+                for row in block.rows:
+                    m = SECTION.match(row.label)
+                    if m:
+                        out.append(m[2].strip())
+    return tuple(dict.fromkeys(out))
 
 
 def cells_of(lines: list[str]) -> list[str]:

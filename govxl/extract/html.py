@@ -95,7 +95,7 @@ def html_to_text(html: str) -> str:
     """The page's text; time linear in its size."""
     text = _Text()
     try:
-        from lxml import etree  # type: ignore[import-untyped]
+        from lxml import etree
 
         parser = etree.HTMLParser(target=_Events(text), huge_tree=True, remove_comments=True, no_network=True)
         parser.feed(html)

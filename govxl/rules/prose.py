@@ -1,70 +1,134 @@
-"""Prose against tables (N1–N11): the counts a report states in its text must be the counts in its tables.
-
-Each finding quotes the sentence it comes from. Only statements the rules can read with confidence are
-checked; a sentence that says something else is left alone rather than guessed at.
-"""
+"""Prose against tables (N1–N11): the counts a report states in its text must be the counts in its tables."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
 
-from govxl.findings import Finding
-from govxl.grid import grid_for
-from govxl.reader import Filing
-from govxl.rules import finding
-from govxl.spec import Edition, compute_totals, load_edition
+from govxl.findings import CellRef, Finding
+from govxl.rules.registry import E, Rule, W, finding, register
 from govxl.values import show
 
-_SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
+if TYPE_CHECKING:
+    from govxl.grid import Grid
+    from govxl.spec import Edition
+
+FAMILY = register(
+    Rule(
+        "N1",
+        E,
+        "正文的新收申请数等于表三",
+        "正文说{what} {stated} 件，表三为 {table} 件",
+        "正文“共收到政府信息公开申请N件”即表三“一、本年新收”总计。",
+        "正文",
+    ),
+    Rule(
+        "N2",
+        E,
+        "正文的上年结转数等于表三",
+        "正文说{what} {stated} 件，表三为 {table} 件",
+        "正文“含上年结转M件”即表三“二、上年结转”总计。",
+        "正文",
+    ),
+    Rule(
+        "N3",
+        E,
+        "正文的办理数等于表三（七）总计",
+        "正文说{what} {stated} 件，表三为 {table} 件",
+        "正文“作出答复K件”即表三“（七）总计”。",
+        "正文",
+    ),
+    Rule(
+        "N4",
+        E,
+        "正文的各办理结果数等于表三",
+        "正文说{what} {stated} 件，表三为 {table} 件",
+        "予以公开、部分公开、不予公开、无法提供、不予处理、其他处理的件数，分别是表三对应各项之和。",
+        "正文",
+    ),
+    Rule(
+        "N5",
+        W,
+        "正文的百分比与数量相符",
+        "正文“{count}件，占{stated}”{reason}，按数量计算应为 {right}",
+        "百分比应由数量除以总数得出并四舍五入；为凑成100%而改动的百分比应予核实。",
+        "正文",
+    ),
+    Rule(
+        "N6",
+        W,
+        "正文的同比变化与上年数相符",
+        "正文说申请同比{stated}，按上年新收 {before} 件、本年 {now} 件计算应为{right}",
+        "同比变化由本年与上年的新收申请数算出；只在给出上年报表时核对。",
+        "正文",
+    ),
+    Rule(
+        "N7",
+        E,
+        "正文的结转下年度数等于表三",
+        "正文说{what} {stated} 件，表三为 {table} 件",
+        "正文“结转下年度继续办理r件”即表三“四、结转下年度继续办理”总计。",
+        "正文",
+    ),
+    Rule(
+        "N8",
+        E,
+        "正文说未收到申请时表三为0",
+        "正文说未收到政府信息公开申请，表三本年新收却为 {table} 件",
+        "“未收到申请”意味着表三一、本年新收为0。",
+        "正文",
+    ),
+    Rule(
+        "N9",
+        E,
+        "正文的复议、诉讼说法与表四相符",
+        "正文关于“{what}”的说法（{stated}）与表四（{table}）不符",
+        "“未发生行政复议、行政诉讼”“均获维持”“行政复议N起”都应与表四一致。",
+        "正文",
+    ),
+    Rule(
+        "N10",
+        W,
+        "正文的规范性文件数与表二相符",
+        "正文说{what} {stated} 件，表二为 {table} 件",
+        "正文提到的制发、现行有效规范性文件件数应与表二一致。",
+        "正文",
+    ),
+    Rule(
+        "N11",
+        E,
+        "正文没有空缺的数字",
+        "正文中有空缺的数字：“{stated}”",
+        "数字漏填（“主动公开信息  条”）是常见的发布差错。",
+        "正文",
+    ),
+)
+
+
+# --- detection: each rule reads the sentences it can read with confidence; a sentence that says something
+# else is left alone rather than guessed at. Which cells a stated number is compared with, the outcome groups,
+# the percentage bases and table 四's cells are the edition's (spec: prose).
+
 _NUM = r"(\d+)"
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+class Values(Protocol):
+    """The table numbers the prose is compared with (govxl.validation.prose builds them)."""
+
+    ed: Edition
+
+    def get(self, *codes: str) -> float | None: ...
+
+    def count(self, *names: str) -> float | None: ...
 
 
-class _Values:
-    """The table numbers the prose is compared with: inputs, published totals where given, else recomputed."""
-
-    def __init__(self, filing: Filing) -> None:
-        self.ed: Edition = load_edition(filing.edition)
-        numbers = {c: v for c, v in filing.inputs.items() if not math.isnan(v)}
-        self.totals = compute_totals(self.ed, numbers)
-        self.values = {**numbers, **self.totals}
-        self.values.update({c: v for c, v in filing.typed_totals.items() if not math.isnan(v)})
-
-    def get(self, *codes: str) -> float | None:
-        out = 0.0
-        for code in codes:
-            v = self.values.get(code)
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                return None
-            out += v
-        return out
-
-    def group(self, group: str) -> tuple[str, ...]:
-        """Totals of every item of a row group of table 三 (不予公开 -> its eight items)."""
-        return tuple(f"t3_{r}_total" for r in self._rows(group))
-
-    def _rows(self, group: str) -> list[str]:
-        cells = [c for c in self.ed.cells.values() if c.table == "t3" and c.column == "total"]
-        return [c.row for c in cells if c.row == group or c.row.startswith(group + "_")]
-
-
-def new_applications(filing: Filing) -> float | None:
-    """一、本年新收 总计: as published where the filing has it, else summed from its parts."""
-    return _Values(filing).get("t3_new_total")
-
-
-def check_prose(filing: Filing, text: str, last_year_new: float | None = None) -> list[Finding]:
-    """`last_year_new`: last year's 一 总计, when known, for the 同比 percentages (N6)."""
-    v = _Values(filing)
-    grid = grid_for(filing.edition)
+def detect(v: Values, grid: Grid, sentences: Iterable[str], last_year_new: float | None) -> list[Finding]:
+    """The prose findings of some sentences; `last_year_new` (last year's 本年新收) gives N6 its base."""
     out: list[Finding] = []
-    for s in sentences(text):
+    for s in sentences:
         for rule in _RULES:
             out.extend(rule(v, grid, s))
         if last_year_new:
@@ -72,9 +136,9 @@ def check_prose(filing: Filing, text: str, last_year_new: float | None = None) -
     return out
 
 
-def _n6(v: _Values, s: str, before: float) -> list[Finding]:
+def _n6(v: Values, s: str, before: float) -> list[Finding]:
     """“（申请）同比下降55.55%”: the change of 一 总计 against last year's."""
-    now = v.get("t3_new_total")
+    now = v.count("new")
     m = re.search(r"申请[^。；]{0,20}?同比(上升|增长|增加|下降|减少)\s*(\d+(?:\.\d+)?)%", s)
     if not m or now is None:
         return []
@@ -98,14 +162,12 @@ def _n6(v: _Values, s: str, before: float) -> list[Finding]:
     return [_with_source(f, s)]
 
 
-def _ref(grid: Any, *codes: str) -> tuple[Any, ...]:
-    from govxl.findings import CellRef
-
+def _ref(grid: Grid, *codes: str) -> tuple[CellRef, ...]:
     return tuple(CellRef(grid.sheet_of(c).name, grid.address(c), c) for c in codes)
 
 
 def _compare(
-    rule: str, v: _Values, grid: Any, s: str, stated: float, codes: tuple[str, ...], what: str
+    rule: str, v: Values, grid: Grid, s: str, stated: float, codes: tuple[str, ...], what: str
 ) -> list[Finding]:
     table = v.get(*codes)
     if table is None or abs(table - stated) < 1e-9:
@@ -124,7 +186,7 @@ def _compare(
 
 
 def _with_source(f: Finding, s: str) -> Finding:
-    return Finding(f.rule, f.severity, f.message, f.cells, f.expected, f.actual, s)
+    return replace(f, source=s)
 
 
 def _counts(s: str, pattern: str) -> Iterable[float]:
@@ -132,88 +194,76 @@ def _counts(s: str, pattern: str) -> Iterable[float]:
         yield float(m[1])
 
 
-# a count the prose states, and the table cells it must equal: (rule, pattern, cells, what it is)
-_STATED: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+# a count the prose states, and which of the edition's counts (spec: prose.counts) it must equal:
+# (rule, pattern, count, what it is)
+_STATED: tuple[tuple[str, str, str, str], ...] = (
     (
         "N1",
         r"(?:共|累计)?(?:收到|受理|新收)[^，。；]{0,12}?申请(?:共)?" + _NUM + r"\s*件",
-        ("t3_new_total",),
+        "new",
         "本年新收申请",
     ),
     (
         "N2",
         r"上年(?:度)?(?:结转|转结)[^，。；（）()]{0,6}?" + _NUM + r"\s*件",
-        ("t3_carried_total",),
+        "carried",
         "上年结转申请",
     ),
     (
         "N7",
         r"结转(?:到)?下(?:一)?年(?:度)?(?:继续)?(?:办理)?" + _NUM + r"\s*件",
-        ("t3_forward_total",),
+        "forward",
         "结转下年度继续办理",
     ),
-    ("N10", r"制发[^，。；0-9]{0,8}?规范性文件" + _NUM + r"\s*件", ("t2_norm_made",), "本年制发行政规范性文件"),
+    ("N10", r"制发[^，。；0-9]{0,8}?规范性文件" + _NUM + r"\s*件", "norm_made", "本年制发行政规范性文件"),
     (
         "N10",
         r"(?:规范性文件(?:现行有效)|现行有效(?:的)?(?:行政)?规范性文件)" + _NUM + r"\s*件",
-        ("t2_norm_valid",),
+        "norm_valid",
         "现行有效行政规范性文件",
     ),
 )
 
 
-def _stated(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _stated(v: Values, grid: Grid, s: str) -> list[Finding]:
     out = []
-    for rule, pattern, codes, what in _STATED:
-        if all(code in v.ed.cells for code in codes):  # 现行有效件数 is a 2021 cell
+    for rule, pattern, name, what in _STATED:
+        codes = v.ed.prose.counts.get(name)
+        if codes:  # an edition that has no such count (现行有效件数 is a 2021 cell) says nothing of it
             for n in _counts(s, pattern):
                 out += _compare(rule, v, grid, s, n, codes, what)
     return out
 
 
-def _n3(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _n3(v: Values, grid: Grid, s: str) -> list[Finding]:
     out = []
     for m in re.finditer(r"(?:作出|办理|办结|答复)[^，。；0-9]{0,14}?(?:答复|办理|办结)?" + _NUM + r"\s*件", s):
         if "结转" in s[max(0, m.start() - 8) : m.end()]:  # "结转下年度继续办理0件" is N7's
             continue
-        out += _compare("N3", v, grid, s, float(m[1]), ("t3_done_total",), "本年办理结果")
+        out += _compare("N3", v, grid, s, float(m[1]), v.ed.prose.counts["done"], "本年办理结果")
     return out
 
 
-_OUTCOMES = {
-    "予以公开及部分公开": ("open", "partial"),
-    "予以公开": ("open",),
-    "部分公开": ("partial",),
-    "不予公开": ("deny",),
-    "无法提供": ("unable",),
-    "不予处理": ("reject",),
-    "其他处理": ("otherwise",),
-}
-
-
-def _n4(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _n4(v: Values, grid: Grid, s: str) -> list[Finding]:
     out = []
     taken: list[tuple[int, int]] = []
-    for word, groups in _OUTCOMES.items():
+    for word, codes in v.ed.prose.outcomes:  # the longer names first: 予以公开及部分公开 before 予以公开
         for m in re.finditer(word + r"(?:的)?(?:申请)?" + _NUM + r"\s*件", s):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            codes = tuple(c for g in groups for c in v.group(g))
             out += _compare("N4", v, grid, s, float(m[1]), codes, word)
     return out
 
 
-def _n5(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _n5(v: Values, grid: Grid, s: str) -> list[Finding]:
     pairs = [
         (float(m[1]), float(m[2]), m[0])
         for m in re.finditer(_NUM + r"\s*件[，,]?\s*占[^0-9]{0,6}?(\d+(?:\.\d+)?)%", s)
     ]
     if not pairs:
         return []
-    bases = [
-        b for b in (v.get("t3_done_total"), v.get("t3_new_total"), v.get("t3_new_total", "t3_carried_total")) if b
-    ]
+    bases = [b for b in (v.count(*names) for names in v.ed.prose.share_bases) if b]
     if not bases:  # the tables give no base to compute a share from: nothing can be said of the sentence
         return []
     forced = len(pairs) > 1 and abs(sum(p for _, p, _ in pairs) - 100) < 1e-9
@@ -252,19 +302,18 @@ def _truncates_to(x: float, p: float, d: int) -> bool:
     return bool(abs(math.floor(x * 10**d + 1e-9) / 10**d - p) < 1e-9)
 
 
-def _n8(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _n8(v: Values, grid: Grid, s: str) -> list[Finding]:
     if re.search(r"(?:未|没有)(?:收到|受理)[^，。；]{0,12}申请", s):
-        got = v.get("t3_new_total")
+        got = v.count("new")
         if got:
-            return [
-                _with_source(finding("N8", _ref(grid, "t3_new_total"), expected=0, actual=got, table=show(got)), s)
-            ]
+            where = _ref(grid, *v.ed.prose.counts["new"][:1])
+            return [_with_source(finding("N8", where, expected=0, actual=got, table=show(got)), s)]
     return []
 
 
-def _n9(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _n9(v: Values, grid: Grid, s: str) -> list[Finding]:
     out: list[Finding] = []
-    t4 = [c for c in v.ed.input_codes if v.ed.cells[c].table == "t4"]
+    t4 = v.ed.prose.appeals
     if re.search(r"(?:未|没有)(?:发生|因政府信息公开)[^。；]{0,20}(?:行政复议|行政诉讼)", s):
         total = v.get(*t4)
         if total:
@@ -283,10 +332,10 @@ def _n9(v: _Values, grid: Any, s: str) -> list[Finding]:
                 )
             )
     for m in re.finditer(r"行政复议" + _NUM + r"\s*[起件]", s):
-        out += _compare("N9", v, grid, s, float(m[1]), ("t4_review_total",), "行政复议")
+        out += _compare("N9", v, grid, s, float(m[1]), v.ed.prose.counts["review"], "行政复议")
     if "均获维持" in s or "全部维持" in s:
-        for c in t4:
-            if any(w in c for w in ("corrected", "other", "pending")) and v.get(c):
+        for c in v.ed.prose.not_upheld:
+            if v.get(c):
                 out.append(
                     _with_source(
                         finding(
@@ -304,11 +353,11 @@ def _n9(v: _Values, grid: Any, s: str) -> list[Finding]:
     return out
 
 
-def _n11(v: _Values, grid: Any, s: str) -> list[Finding]:
+def _n11(v: Values, grid: Grid, s: str) -> list[Finding]:
     m = re.search(r"[\u4e00-\u9fff][ \u3000]{2,}(件|条|个|次|项)", s)
     if m:
         return [_with_source(finding("N11", (), actual=m[0].strip(), stated=m[0]), s)]
     return []
 
 
-_RULES: tuple[Callable[[_Values, Any, str], list[Finding]], ...] = (_stated, _n3, _n4, _n5, _n8, _n9, _n11)
+_RULES: tuple[Callable[[Values, Grid, str], list[Finding]], ...] = (_stated, _n3, _n4, _n5, _n8, _n9, _n11)

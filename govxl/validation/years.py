@@ -1,4 +1,5 @@
-"""Rules across years (X1–X4): this year's workbook against the previous year's, of either edition.
+"""Across years: pairing this year's filings with last year's, and the cross-year rules (X1–X4, declared in
+each edition's data and in govxl/rules/crossyear.py) over all pairs at once.
 
 Like the single-year rules, each relation becomes a residual column (this year's side minus the previous
 year's side) checked by a pandera column check named by its rule, so thousands of pairs are one pass.
@@ -6,17 +7,27 @@ year's side) checked by a pandera column check named by its rule, so thousands o
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
+from govxl.filing import Filing, unit_key
 from govxl.findings import Finding
 from govxl.grid import grid_for
-from govxl.reader import Filing
-from govxl.rules import finding
+from govxl.rules.crossyear import relation_finding
 from govxl.schema import TOLERANCE, build_frame
-from govxl.spec import Edition, Relation, Term, load_edition
-from govxl.values import show
+from govxl.spec import Term, load_edition
+
+
+def pair_by_unit(
+    this: Sequence[Filing], last: Sequence[Filing], *, alone: bool = True
+) -> list[tuple[int, Filing]]:
+    """(position in `this`, its last year's filing): matched by 填报单位 (where `last` holds a unit twice, the
+    later one); with `alone`, one filing and one of last year are a pair whatever their names."""
+    if alone and len(this) == 1 and len(last) == 1:
+        return [(0, last[0])]
+    by_unit = {unit_key(f.unit): f for f in last if f.unit}
+    return [(i, by_unit[unit_key(f.unit)]) for i, f in enumerate(this) if f.unit and unit_key(f.unit) in by_unit]
+
 
 # two workbooks of units with no activity at all are identical without being copied
 MIN_NONZERO_FOR_X4 = 1
@@ -71,9 +82,14 @@ def compare_years(pairs: Sequence[tuple[Filing, Filing]]) -> list[list[Finding]]
             i = positions[int(row)]
             rel = ed.relations[k]
             this, prev = pairs[i]
-            out[i].append(
-                _finding(ed, rel, this, this_frame, prev_frame, int(row), float(frame[col].iloc[int(row)]))
+            if rel.identical:
+                out[i].append(relation_finding(grid_for(ed.edition), rel, this, float(frame[col].iloc[int(row)])))
+                continue
+            lhs, rhs = (
+                _value(rel.lhs, this_frame, prev_frame, int(row)),
+                _value(rel.rhs, this_frame, prev_frame, int(row)),
             )
+            out[i].append(relation_finding(grid_for(ed.edition), rel, this, lhs, rhs))
     return out
 
 
@@ -86,25 +102,3 @@ def _side(terms: tuple[Term, ...], this: Any, prev: Any) -> Any:
 
 def _value(terms: tuple[Term, ...], this: Any, prev: Any, row: int) -> float:
     return float(sum(t.sign * (prev if t.previous else this)[t.code].iloc[row] for t in terms))
-
-
-def _finding(
-    ed: Edition, rel: Relation, filing: Filing, this: Any, prev: Any, row: int, residual: float
-) -> Finding:
-    grid = grid_for(ed.edition)
-    if rel.identical:
-        return finding(rel.rule, actual=int(residual))
-    anchor = rel.lhs[0].code
-    cell = ed.cells[anchor]
-    where = f"{cell.col_labels[-1]}列" if rel.per == "column" else f"{cell.row_labels[-1]}行"
-    lhs, rhs = _value(rel.lhs, this, prev, row), _value(rel.rhs, this, prev, row)
-    cells = tuple(filing.ref(grid, t.code) for t in rel.lhs + rel.rhs if not t.previous)
-    return finding(
-        rel.rule, cells, expected=_num(rhs), actual=_num(lhs), where=where, lhs=show(lhs), rhs=show(rhs)
-    )
-
-
-def _num(value: float) -> float | int | None:
-    if math.isnan(value):
-        return None
-    return int(value) if float(value).is_integer() else value

@@ -1,0 +1,152 @@
+"""An edition of the official form, loaded from its data file in workbook_templates/ (see loader.py); the
+records are in model.py. Which editions exist, which one is the default and which one a report year uses are
+all read from the data files: adding an edition is adding a file."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from govxl.errors import SpecError
+from govxl.spec.loader import parse_edition
+from govxl.spec.model import (
+    NUMERIC_KINDS,
+    PROP_EDITION,
+    PROP_FINGERPRINT,
+    PROP_VERSION,
+    VALUE_KINDS,
+    Block,
+    Cell,
+    Cover,
+    CoverField,
+    Edition,
+    Equation,
+    Identity,
+    Node,
+    Prose,
+    Relation,
+    Table,
+    Term,
+    ValueKind,
+    cell_code,
+)
+
+EDITIONS_ENV = "GOVXL_EDITIONS_DIR"  # a folder of further edition files, beside the packaged ones
+
+
+def templates_dir() -> Path:
+    """workbook_templates/: inside the package in an installed wheel, beside it in a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for folder in (here / "workbook_templates", here.parent / "workbook_templates"):
+        if folder.is_dir():
+            return folder
+    raise SpecError("找不到版式数据文件夹 workbook_templates（安装不完整？）")
+
+
+def _folders() -> tuple[Path, ...]:
+    extra = os.environ.get(EDITIONS_ENV, "")
+    return (templates_dir(), *(Path(p) for p in extra.split(os.pathsep) if p))
+
+
+@cache
+def _files(folders: tuple[Path, ...]) -> dict[str, Path]:
+    """Edition -> its data file; a later folder's file of the same edition replaces an earlier one's."""
+    out: dict[str, Path] = {}
+    for folder in folders:
+        if folders.index(folder) and not folder.is_dir():
+            raise SpecError(f"{EDITIONS_ENV} 指向的文件夹 {folder} 不存在")
+        out.update({p.stem: p for p in sorted(folder.glob("*.json"))})
+    return out
+
+
+def available_editions() -> tuple[str, ...]:
+    return tuple(sorted(_files(_folders())))
+
+
+def load_edition(edition: str | None = None) -> Edition:
+    """The edition of that name (the default one when None)."""
+    files = _files(_folders())
+    if edition is None:
+        return _parse(_default_file(files))
+    if edition not in files:
+        known = "、".join(sorted(files))
+        raise SpecError(f"没有 {edition} 版的报告格式（现有：{known}）")
+    return _parse(files[edition])
+
+
+@cache
+def _parse(path: Path) -> Edition:
+    try:
+        source = str(path.relative_to(templates_dir().parent))
+    except ValueError:
+        source = str(path)
+    return parse_edition(path.read_text(encoding="utf-8"), source)
+
+
+def _default_file(files: dict[str, Path]) -> Path:
+    marked = [p for p in files.values() if _parse(p).default]
+    if len(marked) > 1:
+        raise SpecError("有多个版式数据文件标明 default：" + "、".join(str(p) for p in marked))
+    return marked[0] if marked else files[max(files, key=lambda e: _parse(files[e]).first_year)]
+
+
+def default_edition() -> str:
+    """The edition a command uses when none is given and none can be told from the input."""
+    return load_edition(None).edition
+
+
+def edition_for_year(year: int) -> str:
+    """The edition a report on `year` uses: of those whose years cover it, the newest."""
+    fitting = [load_edition(e) for e in available_editions() if load_edition(e).fits_year(year)]
+    if not fitting:
+        raise SpecError(f"没有适用于 {year} 年度报告的格式")
+    return max(fitting, key=lambda ed: ed.first_year).edition
+
+
+def compute_totals(edition: Edition, values: dict[str, float]) -> dict[str, float]:
+    """Every total recomputed from the inputs (a missing or blank input counts as 0)."""
+    out: dict[str, float] = {}
+
+    def value(code: str) -> float:
+        cell = edition.cells[code]
+        if cell.kind == "input":
+            return values.get(code) or 0
+        if code not in out:
+            out[code] = sum(value(p) for p in cell.parts)
+        return out[code]
+
+    for code in edition.total_codes:
+        value(code)
+    return out
+
+
+__all__ = [
+    "NUMERIC_KINDS",
+    "PROP_EDITION",
+    "PROP_FINGERPRINT",
+    "PROP_VERSION",
+    "VALUE_KINDS",
+    "Block",
+    "Cell",
+    "Cover",
+    "CoverField",
+    "Edition",
+    "Equation",
+    "Identity",
+    "Node",
+    "Prose",
+    "Relation",
+    "SpecError",
+    "Table",
+    "Term",
+    "ValueKind",
+    "available_editions",
+    "cell_code",
+    "compute_totals",
+    "default_edition",
+    "edition_for_year",
+    "load_edition",
+    "parse_edition",
+    "templates_dir",
+]

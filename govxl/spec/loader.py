@@ -1,0 +1,181 @@
+"""Builds an Edition from its data file, checking it whole: unique codes, sums that name existing cells, no
+cycles, rule ids the catalogue knows. Every error names the file and the entry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from govxl.errors import SpecError
+from govxl.rules import RULES  # the catalogue sits below the spec
+from govxl.spec.model import (
+    Cell,
+    Cover,
+    CoverField,
+    Edition,
+    Equation,
+    Prose,
+    Relation,
+    Table,
+    Term,
+)
+from govxl.spec.tables import TableLoader
+
+
+class _Loader(TableLoader):
+    """Builds an Edition from parsed JSON, raising SpecError that names the file and the entry."""
+
+    def edition(self, raw: Any) -> Edition:
+        ed = self.get(raw, "edition", "顶层", str)
+        years = self.get(raw, "years", "顶层", dict)
+        cover_raw = self.get(raw, "cover", "顶层", dict)
+        fields_ = []
+        for i, f in enumerate(self.get(cover_raw, "fields", "cover", list)):
+            where = f"cover.fields[{i}]"
+            ftype = self.get(f, "type", where, str)
+            if ftype not in ("text", "year", "choice"):
+                raise self.fail(where, f"未知的封面项类型 {ftype!r}")
+            choices = tuple(self.get(f, "choices", where, list, []))
+            if ftype == "choice" and not choices:
+                raise self.fail(where, "下拉项须列出 choices")
+            aliases = tuple(self.get(f, "aliases", where, dict, {}).items())
+            for alias, target in aliases:
+                if target not in choices or not isinstance(alias, str):
+                    raise self.fail(where, f"别名 {alias!r} 须对应 choices 中的一项")
+            fields_.append(
+                CoverField(
+                    code=self.get(f, "code", where, str),
+                    label=self.get(f, "label", where, str),
+                    type=ftype,
+                    hint=self.get(f, "hint", where, str, ""),
+                    choices=choices,
+                    max_length=self.get(f, "max_length", where, int, 0),
+                    rule_making=tuple(self.get(f, "rule_making", where, list, [])),
+                    aliases=aliases,
+                )
+            )
+        cover = Cover(
+            sheet=self.get(cover_raw, "sheet", "cover", str),
+            title=self.get(cover_raw, "title", "cover", str),
+            fields=tuple(fields_),
+            instructions=tuple(self.get(cover_raw, "instructions", "cover", list, [])),
+        )
+        cells: dict[str, Cell] = {}
+        for f in cover.fields:
+            cells[f.code] = Cell(f.code, cover.sheet, "", "input", f.type, (f.label,), (), row=f.code)
+        tables: list[Table] = []
+        equations: list[Equation] = []
+        for ti, traw in enumerate(self.get(raw, "tables", "顶层", list)):
+            table, eqs = self.table(traw, f"tables[{ti}]", cells)
+            tables.append(table)
+            equations.extend(eqs)
+        sheets = [cover.sheet] + [t.sheet for t in tables]
+        if len(set(sheets)) != len(sheets):
+            raise self.fail("tables", "工作表名称重复")
+        for name in sheets:
+            if len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
+                raise self.fail(name, "不能用作 Excel 工作表名称")
+        self.check_acyclic(cells)
+        relations = self.relations(self.get(raw, "across_years", "顶层", list, []), cells)
+        last = years.get("last")
+        return Edition(
+            edition=ed,
+            version=self.get(raw, "version", "顶层", str),
+            name=self.get(raw, "name", "顶层", str),
+            basis=self.get(raw, "basis", "顶层", str),
+            first_year=self.get(years, "first", "years", int),
+            last_year=last if isinstance(last, int) else None,
+            cover=cover,
+            tables=tuple(tables),
+            cells=cells,
+            equations=tuple(equations),
+            relations=relations,
+            default=self.get(raw, "default", "顶层", bool, False),
+            markers=tuple(self.get(raw, "markers", "顶层", list, [])),
+            prose=self.prose(self.get(raw, "prose", "顶层", dict, {}), cells),
+        )
+
+    def prose(self, raw: dict[str, Any], cells: dict[str, Cell]) -> Prose:
+        """What the prose rules compare sentences with; group names expand to the cells they cover."""
+        where = "prose"
+        counts: dict[str, tuple[str, ...]] = {}
+        for name, codes in self.get(raw, "counts", where, dict, {}).items():
+            for code in codes:
+                if code not in cells:
+                    raise self.fail(f"prose.counts.{name}", f"引用了不存在的单元格 {code!r}")
+            counts[name] = tuple(codes)
+        place = self.get(raw, "outcome_cells", where, dict, {"table": "", "column": ""})
+        table, column = self.get(place, "table", where, str), self.get(place, "column", where, str)
+        outcomes = []
+        for i, o in enumerate(self.get(raw, "outcomes", where, list, [])):
+            owhere = f"prose.outcomes[{i}]"
+            rows = self.get(o, "rows", owhere, list)
+            codes = tuple(
+                c.code
+                for c in cells.values()
+                if c.table == table
+                and c.column == column
+                and any(c.row == r or c.row.startswith(r + "_") for r in rows)
+            )
+            if not codes:
+                raise self.fail(owhere, f"行 {rows!r} 在表 {table!r} 的 {column!r} 列没有单元格")
+            outcomes.append((self.get(o, "name", owhere, str), codes))
+        bases = tuple(tuple(b) for b in self.get(raw, "share_bases", where, list, []))
+        for b in bases:
+            if not set(b) <= set(counts):
+                raise self.fail("prose.share_bases", f"{b!r} 不在 counts 中")
+        appeals_raw = self.get(raw, "appeals", where, dict, {"table": "", "not_upheld": []})
+        atable = self.get(appeals_raw, "table", "prose.appeals", str)
+        appeals = tuple(c.code for c in cells.values() if c.table == atable and c.kind == "input" and atable)
+        kinds = self.get(appeals_raw, "not_upheld", "prose.appeals", list)  # leaf columns under each appeal
+        not_upheld = tuple(c for c in appeals if any(cells[c].column.endswith(k) for k in kinds))
+        return Prose(counts, tuple(outcomes), bases, appeals, not_upheld)
+
+    def check_rules(self, ed: Edition) -> None:
+        """Every rule id the file names is one the catalogue knows: a renamed id would otherwise load, and
+        break only when a workbook broke the rule."""
+        named: list[tuple[str, str]] = [(f"equations（表 {e.table}）", e.rule) for e in ed.equations]
+        for t in ed.tables:
+            named.append((f"tables {t.code} value_rule", t.value_rule))
+            named += [(f"tables {t.code} hints", rule) for rule, _ in t.hints]
+        named += [(f"单元格 {c.code} value_rule", c.value_rule) for c in ed.cells.values() if c.value_rule]
+        named += [(f"across_years {r.rule}", r.rule) for r in ed.relations]
+        for where, rule in named:
+            if rule not in RULES:
+                raise self.fail(where, f"规则编号 {rule!r} 不在规则目录中（见 govxl rules）")
+
+    def term(self, text: str, c: str, where: str, cells: dict[str, Cell]) -> Term:
+        """ "-previous:t3_forward_{c}" -> Term; "-" subtracts, "previous:" is a cell of last year's workbook."""
+        sign = -1 if text.startswith("-") else 1
+        text = text.lstrip("-")
+        previous = text.startswith("previous:")
+        code = text.removeprefix("previous:").replace("{c}", c)
+        # a previous year's cell may be of another edition: checked when the two are compared
+        if not previous and code not in cells:
+            raise self.fail(where, f"引用了不存在的单元格 {code!r}")
+        return Term(code, previous, sign)
+
+    def relations(self, raws: list[Any], cells: dict[str, Cell]) -> tuple[Relation, ...]:
+        out: list[Relation] = []
+        for i, raw in enumerate(raws):
+            where = f"across_years[{i}]"
+            rule = self.get(raw, "rule", where, str)
+            if self.get(raw, "identical", where, bool, False):
+                out.append(Relation(rule, identical=True))
+                continue
+            for c in self.get(raw, "each", where, list, [""]):
+                lhs = tuple(self.term(t, c, where, cells) for t in self.get(raw, "lhs", where, list))
+                rhs = tuple(self.term(t, c, where, cells) for t in self.get(raw, "rhs", where, list))
+                out.append(Relation(rule, lhs, rhs, per=self.get(raw, "per", where, str, "row")))
+        return tuple(out)
+
+
+def parse_edition(text: str, source: str) -> Edition:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"版式数据文件 {source} 不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
+    loader = _Loader(source)
+    ed = loader.edition(raw)
+    loader.check_rules(ed)
+    return ed

@@ -1,0 +1,205 @@
+"""The generated report in the programs it is opened with: LibreOffice converts the .docx to PDF (A4, every
+page of a draft marked), headless Chromium renders the .html (semantic tables, nothing fetched from outside,
+readable on a phone, 草稿 on every printed page of a draft). The pictures in docs/report.md are these
+renderings: the test fails when they are stale; GOVXL_UPDATE_GOLDEN=1 writes them anew."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govxl.document import make_report
+from govxl.document.compose import numbers_of
+from govxl.extract import extract
+from govxl.reader import read_filing
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
+WITH_ERRORS = ROOT / "examples" / "with_errors_2024.xlsx"
+IMAGES = ROOT / "docs" / "images"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HEADINGS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "六、其他需要报告的事项",
+)
+LABELS = ("申请人情况", "一、本年新收政府信息公开申请数量", "（七）总计", "复议后起诉")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example's final report and the faulty workbook's draft, each as .docx and .html."""
+    folder = tmp_path_factory.mktemp("reports")
+    final = make_report(EXAMPLE, folder / "final.docx", folder / "final.html")
+    draft = make_report(WITH_ERRORS, folder / "draft.docx", folder / "draft.html", draft=True)
+    assert len(final.written) == len(draft.written) == 2
+    return {Path(p).name: Path(p) for p in final.written + draft.written}
+
+
+@pytest.fixture(scope="module")
+def pdfs(soffice_bin: str, reports: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both .docx converted by a real headless LibreOffice (its own fresh profile), in one call."""
+    profile = tmp_path_factory.mktemp("lo-writer-profile")
+    out = tmp_path_factory.mktemp("pdf")
+    docs = [reports["final.docx"], reports["draft.docx"]]
+    cmd = [soffice_bin, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    done = subprocess.run(
+        [*cmd, "--convert-to", "pdf", "--outdir", str(out), *map(str, docs)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    written = {p.stem: out / f"{p.stem}.pdf" for p in docs}
+    assert all(p.exists() for p in written.values()), done.stdout + done.stderr
+    return written
+
+
+def page_texts(pdf: Path) -> list[tuple[str, float, float]]:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        return [(page.extract_text() or "", float(page.width), float(page.height)) for page in doc.pages]
+
+
+def test_libreoffice_converts_the_report_to_a4_pdf(pdfs: dict[str, Path]) -> None:
+    final, draft = page_texts(pdfs["final"]), page_texts(pdfs["draft"])
+    for pages in (final, draft):
+        assert len(pages) >= 3
+        assert all(math.isclose(w, 595.3, abs_tol=1) and math.isclose(h, 841.9, abs_tol=1) for _, w, h in pages)
+    text = "\n".join(t for t, _, _ in final)
+    assert all(h in text for h in HEADINGS)
+    assert all(label in text for label in LABELS)
+    assert all("草稿" not in t for t, _, _ in final)
+    assert all("草稿" in t for t, _, _ in draft)  # in the header of every page
+
+
+def test_the_pdf_libreoffice_prints_holds_the_workbooks_numbers(pdfs: dict[str, Path]) -> None:
+    """What a reader of the printed report sees is what the workbook says: the PDF, read by the extractor."""
+    x = extract(pdfs["final"])
+    got = {c: v for c, v in x.filing.inputs.items() if not math.isnan(v)} | x.published_totals
+    assert got == numbers_of(read_filing(EXAMPLE))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("GOVXL_REQUIRE_SOFFICE"):  # scripts/test.sh installs chromium with LibreOffice
+            pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {CHROMIUM} is missing")
+        pytest.skip("Debian's chromium is not installed; the HTML rendering test needs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser: Any, path: Path, width: int, height: int = 900) -> tuple[Any, list[str]]:
+    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(path.as_uri())
+    return page, asked
+
+
+def test_chromium_renders_the_page(browser: Any, reports: dict[str, Path]) -> None:
+    page, asked = open_page(browser, reports["final.html"], 900)
+    assert asked == [reports["final.html"].as_uri()]  # self-contained: nothing else is fetched
+    title = ["淄博市临淄区人民政府办公室", "2024年政府信息公开工作年度报告"]
+    assert page.locator("h1").inner_text().splitlines() == title
+    assert page.locator("table").count() == 3
+    t3 = page.locator("table").nth(1)
+    assert t3.locator("thead tr").count() == 3
+    assert t3.locator('th[scope="colgroup"][colspan="7"]').inner_text() == "申请人情况"
+    assert t3.locator('th[scope="rowgroup"][rowspan="22"]').inner_text() == "三、本年度办理结果"
+    assert t3.locator("tbody tr").nth(0).locator("td").all_inner_texts() == ["12", "0", "0", "0", "0", "0", "12"]
+    # laid out: the tables are as wide as the text, table 三's label columns as the template sets them
+    box = t3.bounding_box()
+    assert box is not None and box["width"] > 600
+    page.close()
+    phone, _ = open_page(browser, reports["final.html"], 390, 844)
+    # on a phone the page itself does not run off the screen: wide tables scroll inside their own box
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate("document.querySelectorAll('.table-wrap')[1].scrollWidth") > 390
+    phone.close()
+
+
+def test_every_printed_page_of_a_draft_says_so(browser: Any, reports: dict[str, Path], tmp_path: Path) -> None:
+    for name, marked in (("draft.html", True), ("final.html", False)):
+        page, _ = open_page(browser, reports[name], 900)
+        pdf = tmp_path / f"{name}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        page.close()
+        pages = page_texts(pdf)
+        assert len(pages) >= 3
+        assert all(("草稿" in text) == marked for text, _, _ in pages), name
+
+
+def _same_picture(fresh: Path, stored: Path) -> bool:
+    from PIL import Image, ImageChops
+
+    if not stored.exists():
+        return False
+    with Image.open(fresh) as a, Image.open(stored) as b:
+        if a.size != b.size:
+            return False
+        diff = ImageChops.difference(a.convert("L"), b.convert("L")).point(lambda v: 255 if v > 40 else 0)
+        return sum(diff.histogram()[255:]) < 0.01 * a.size[0] * a.size[1]
+
+
+def test_the_pictures_in_the_docs_are_current(
+    browser: Any, pdfs: dict[str, Path], reports: dict[str, Path], tmp_path: Path
+) -> None:
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        if os.environ.get("GOVXL_REQUIRE_SOFFICE"):
+            pytest.fail("GOVXL_REQUIRE_SOFFICE is set but pdftoppm (poppler-utils) is missing")
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    fresh: dict[str, Path] = {}
+    pages = page_texts(pdfs["final"])
+    tables = next(i for i, (t, _, _) in enumerate(pages, 1) if "三、收到和处理政府信息公开申请情况" in t)
+    for name, number in (("report-docx-1", 1), ("report-docx-tables", tables)):
+        base = tmp_path / name
+        cmd = [pdftoppm, "-r", "56", "-png", "-singlefile", "-f", str(number), "-l", str(number)]
+        subprocess.run([*cmd, str(pdfs["final"]), str(base)], check=True, capture_output=True, timeout=120)
+        fresh[name] = base.with_suffix(".png")
+    page, _ = open_page(browser, reports["final.html"], 820)
+    fresh["report-html-tables"] = tmp_path / "report-html-tables.png"
+    page.locator("section").nth(2).screenshot(path=str(fresh["report-html-tables"]))
+    page.close()
+    phone, _ = open_page(browser, reports["final.html"], 390, 760)
+    fresh["report-html-phone"] = tmp_path / "report-html-phone.png"
+    phone.screenshot(path=str(fresh["report-html-phone"]))
+    phone.close()
+    doc = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    stale = []
+    for name, path in fresh.items():
+        assert path.stat().st_size < 400_000, name  # small enough to keep in the repository
+        assert f"images/{name}.png" in doc, f"docs/report.md does not show {name}.png"
+        stored = IMAGES / f"{name}.png"
+        if os.environ.get("GOVXL_UPDATE_GOLDEN"):
+            IMAGES.mkdir(exist_ok=True)
+            shutil.copyfile(path, stored)
+        elif not _same_picture(path, stored):
+            stale.append(name)
+    assert not stale, f"docs/images is stale ({stale}): GOVXL_UPDATE_GOLDEN=1 pytest {Path(__file__).name}"
