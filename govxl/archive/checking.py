@@ -22,7 +22,7 @@ def check_with_archive(
 
     from govxl.archive import queries
     from govxl.checker import check_paths, read_all
-    from govxl.merge import unit_key
+    from govxl.filing import unit_key
     from govxl.report import safe
 
     filings, _ = read_all(files)

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from govxl.archive import schema
 from govxl.archive.model import MISSING, Submission, UnitStatus
 from govxl.errors import GovxlError
+from govxl.filing import unit_key
 from govxl.findings import CellRef, Finding, Severity
-from govxl.merge import unit_key
 
 if TYPE_CHECKING:
     from govxl.archive.api import Archive

@@ -40,7 +40,7 @@ submissions = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("unit", sa.Text, nullable=False),  # as the workbook spells it
-    sa.Column("unit_key", sa.Text, nullable=False),  # normalised (govxl.merger.unit_key): what units match on
+    sa.Column("unit_key", sa.Text, nullable=False),  # normalised (govxl.filing.unit_key): what units match on
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("edition", sa.String(16), nullable=False),
     sa.Column("template_version", sa.Text, nullable=False),

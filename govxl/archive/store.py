@@ -51,11 +51,50 @@ def connect(location: str | None) -> tuple[sa.Engine, str]:
         return engine, name
     path = Path(where)
     _inspect_file(path)
+    if not path.exists():
+        _create_file(path)
+        _inspect_file(path)
+    engine = _sqlite_engine(path)
+    _initialise(engine, str(path), sqlite=True)
+    return engine, str(path)
+
+
+def _sqlite_engine(path: Path) -> sa.Engine:
     engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 60})
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
-    _initialise(engine, str(path), sqlite=True)
-    return engine, str(path)
+    return engine
+
+
+def _create_file(path: Path) -> None:
+    """A new archive is made whole under a temporary name and then given its name (a hard link, which fails
+    if the name exists): another process never sees a half-made file, which it would rightly refuse as not an
+    archive. Of several processes creating the same archive at once, one link wins; the others open it."""
+    import tempfile
+
+    from govxl.files import _place_new
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".govxl-archive-", suffix=".tmp")
+    except OSError as exc:
+        raise GovxlError(f"无法创建档案 {path}：{os_reason(exc)}") from None
+    os.close(fd)
+    os.unlink(tmp)  # SQLite makes the file itself; an empty one would be judged not an archive
+    try:
+        engine = _sqlite_engine(Path(tmp))
+        _initialise(engine, str(path), sqlite=True, wal=False)
+        engine.dispose()
+        try:
+            _place_new(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is used
+        except OSError as exc:
+            raise GovxlError(f"无法创建档案 {path}：{os_reason(exc)}") from None
+    finally:
+        for leftover in (tmp, tmp + "-journal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
 
 
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -122,7 +161,7 @@ def _judge(name: str, rows: dict[str, str]) -> int:
     return int(version)
 
 
-def _initialise(engine: sa.Engine, name: str, *, sqlite: bool) -> None:
+def _initialise(engine: sa.Engine, name: str, *, sqlite: bool, wal: bool = True) -> None:
     def step(conn: sa.Connection) -> None:
         if not sqlite:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
@@ -150,7 +189,7 @@ def _initialise(engine: sa.Engine, name: str, *, sqlite: bool) -> None:
 
     try:
         in_transaction(engine, step)
-        if sqlite:  # WAL: readers never wait for the writer, and a commit costs no sync of the whole file
+        if sqlite and wal:  # WAL: readers never wait for the writer, and a commit costs no sync of the whole file
             with engine.connect() as conn:
                 raw = conn.connection.dbapi_connection
                 assert raw is not None
