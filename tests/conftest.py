@@ -32,6 +32,21 @@ _RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 Recalc = Callable[[Sequence[Path], Path], list[Path]]
 
 
+# Debian's chromium, driven by Playwright (never its own download): without the background-networking flags
+# it keeps trying hosts this machine's closed network refuses
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 def corpus_file(name: str) -> Path:
     path = CORPUS / name
     if not path.exists():

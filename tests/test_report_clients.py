@@ -19,22 +19,11 @@ from govxl.document import make_report
 from govxl.document.compose import numbers_of
 from govxl.extract import extract
 from govxl.reader import read_filing
-from tests.conftest import ROOT
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 EXAMPLE = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
 WITH_ERRORS = ROOT / "examples" / "with_errors_2024.xlsx"
 IMAGES = ROOT / "docs" / "images"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HEADINGS = (
     "一、总体情况",
     "二、主动公开政府信息情况",

@@ -17,21 +17,10 @@ import httpx
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.serve_helpers import ADMIN, OTHER, UNIT, bad_workbook, bearer, workbook
 from tests.serve_process import Server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = ROOT / "docs" / "images"
 
 
