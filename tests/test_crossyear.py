@@ -141,7 +141,7 @@ def test_merge_with_previous_year(tmp_path: Path) -> None:
     assert by_unit == {"甲": set(), "乙": {("X1", T3, "D6"), ("X1", T3, "J6")}}
     # reported, not a reason to leave the unit out
     assert all(e.status == "已汇总" for e in result.entries)
-    assert any("X1（汇总）自然人列" in p and "4" in p and "7" in p for p in result.problems)
+    assert any("X1（汇总）自然人列" in p and "4" in p and "7" in p for p in result.problems)  # X1.1, on the sums
     assert result.exit_code == 1
     # against last year's consolidated workbook
     merge([tmp_path / "2021"], tmp_path / "m2021.xlsx", jobs=1)

@@ -180,7 +180,7 @@ def _case(folder: Path, name: str) -> None:
         "prose unknown table": lambda: spec(lambda d: d["prose"]["appeals"].update(table="t9")),
         "instructions of numbers": lambda: spec(lambda d: d["cover"].update(instructions=[1])),
         "widths of text": lambda: spec(lambda d: d["tables"][0].update(label_widths=["wide"])),
-        "unknown identity rule": lambda: spec(lambda d: d["tables"][1]["identities"][0].update(rule="R9.9")),
+        "unknown hint rule": lambda: spec(lambda d: d["tables"][1]["hints"][0].update(rule="R9.9")),
     }
     cases[name]()
 
@@ -202,7 +202,7 @@ HOSTILE = [
     "prose unknown table",
     "instructions of numbers",
     "widths of text",
-    "unknown identity rule",
+    "unknown hint rule",
 ]
 
 
@@ -221,8 +221,8 @@ def test_a_hostile_edition_file_is_refused_naming_it(
         for edition in available_editions():
             load_edition(edition)
     assert "2030.json" in refused.value.message
-    if name == "unknown identity rule":
-        assert "identities[0]" in refused.value.message and "R9.9" in refused.value.message
+    if name == "unknown hint rule":
+        assert "tables[1] t3.hints" in refused.value.message and "R9.9" in refused.value.message
 
 
 def test_a_folder_named_like_an_edition_file_is_not_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from govxl import reader
+from govxl import intake
 from govxl.errors import GovxlError
 from govxl.files import write_atomically
 from govxl.merge import COUNTED_TWICE, DUPLICATE, INCLUDED, INVALID, SUPERSEDED, merge
@@ -128,12 +128,12 @@ def test_a_consolidated_workbook_beyond_the_unit_limits_is_read_back(
     merge([d], tmp_path / "m.xlsx", jobs=1)
     one = d / "单位0.xlsx"
     # limits shrunk below both files' sizes, as a 50,000-unit merge is beyond the real ones
-    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1000)
-    monkeypatch.setattr(reader, "MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(intake, "MAX_UNZIPPED_BYTES", 1000)
     assert load_bytes(tmp_path / "m.xlsx")
     with pytest.raises(GovxlError, match="文件过大"):
         load_bytes(one)
-    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 50 * 1024 * 1024)
+    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 50 * 1024 * 1024)
     with pytest.raises(GovxlError, match="压缩炸弹"):
         load_bytes(one)
     # a bomb that claims to be a consolidated workbook is still one

@@ -182,6 +182,21 @@ def _rules_of_2019_signed_change(tmp: Path) -> set[str]:
     return {f.rule for f in report(path).findings}
 
 
+def _rules_of_a_merge_across_years(tmp: Path) -> set[str]:
+    """X1.1 is said of a merge's sums, in its problems, as the rule's template words it."""
+    from govxl.merge import merge
+    from govxl.rules import RULES
+    from govxl.workbook import render
+
+    for year, forward in ((2021, 5), (2022, 0)):
+        (tmp / str(year)).mkdir()
+        values = {**clean_values(), "year": year, "t3_new_np": 12 + forward, "t3_forward_np": forward}
+        (tmp / str(year) / "甲.xlsx").write_bytes(render("2021", values))
+    result = merge([tmp / "2022"], tmp / "m.xlsx", previous=[tmp / "2021"], jobs=1)
+    opening = RULES["X1.1"].template.split("{", 1)[0]
+    return {"X1.1"} if any(p.startswith(opening) for p in result.problems) else set()
+
+
 def _rules_of_extracting(name: str) -> Callable[[Path], set[str]]:
     def run(tmp: Path) -> set[str]:
         from govxl.extract import extract
@@ -222,6 +237,7 @@ ELSEWHERE: dict[str, tuple[str, Callable[[Path], set[str]]]] = {
         "tests/test_prose.py::test_year_on_year_change_against_last_year",
         _rules_of_a_year_on_year_sentence,
     ),
+    "X1.1": ("tests/test_crossyear.py::test_merge_with_previous_year", _rules_of_a_merge_across_years),
 }
 
 

@@ -18,6 +18,7 @@ class BaseLoader:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self.named_rules: list[tuple[str, str, str]] = []
 
     def fail(self, where: str, problem: str) -> SpecError:
         return SpecError(f"版式数据文件 {self.source} 有误（{where}）：{problem}")
@@ -38,9 +39,14 @@ class BaseLoader:
         """A rule id, which the catalogue must know: a renamed id would otherwise load, and break only when a
         workbook broke the rule."""
         rule: str = self.get(obj, key, where, str, default)
-        if rule and rule not in RULES:
-            raise self.fail(where, f"规则编号 {rule!r}（键 {key!r}）不在规则目录中（见 govxl rules）")
+        if rule:
+            self.named_rules.append((where, key, rule))  # checked once the file is read whole
         return rule
+
+    def check_rules(self) -> None:
+        for where, key, rule in self.named_rules:
+            if rule not in RULES:
+                raise self.fail(where, f"规则编号 {rule!r}（键 {key!r}）不在规则目录中（见 govxl rules）")
 
     def strings(self, obj: Any, key: str, where: str, default: Any = ...) -> list[str]:
         """A list of strings (codes, labels, words): anything else in it is named, not walked."""

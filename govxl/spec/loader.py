@@ -171,7 +171,7 @@ def parse_edition(text: str, source: str) -> Edition:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SpecError(
-            f"版式数据文件 {source} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近）"
+            f"版式数据文件 {source} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有语法错误"
         ) from None
     except (RecursionError, ValueError):  # nested thousands deep, or a number of thousands of digits
         raise SpecError(f"版式数据文件 {source} 不是可用的 JSON（嵌套过深或数字过长）") from None
@@ -180,4 +180,5 @@ def parse_edition(text: str, source: str) -> Edition:
         ed = loader.edition(raw)
     except RecursionError:
         raise SpecError(f"版式数据文件 {source} 有误：表头嵌套过深") from None
+    loader.check_rules()
     return ed
