@@ -132,3 +132,17 @@ def test_what_is_not_an_archive_is_refused_with_exit_2(govxl: Govxl, tmp_path: P
     env = {**os.environ, "GOVXL_ARCHIVE": str(elsewhere)}
     ran = subprocess.run([*installed_command(), "archive", "list"], env=env, cwd=env_dir, capture_output=True)
     assert ran.returncode == 0 and elsewhere.exists()
+
+
+def test_an_id_or_year_no_database_holds_is_a_message(govxl: Govxl, tmp_path: Path) -> None:
+    """From an audit: a 23-digit id overflowed SQLite's integers and ended in 内部错误, exit 3."""
+    archive = str(tmp_path / "a.sqlite")
+    for args in (
+        ["get", "9" * 23, "-o", str(tmp_path / "g.xlsx")],
+        ["status", "--year", "9" * 20],
+        ["export", "--year", "0", "-o", str(tmp_path / "e.xlsx")],
+    ):
+        r = govxl("archive", *args, "--archive", archive)
+        assert r.returncode == 2, (args, r.stdout + r.stderr)
+        _no_trace(r.stdout + r.stderr)
+        assert "内部错误" not in r.stderr

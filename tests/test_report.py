@@ -331,3 +331,18 @@ def test_the_word_file_fits_a4_repeats_table_heads_and_refers_to_nothing_outside
     assert heads == [0, 3, 3]  # tables 三 and 四 repeat their three header rows on every page
     for name, alt in (("仿宋_GB2312", "仿宋"), ("宋体", "SimSun"), ("方正小标宋简体", "宋体")):
         assert f'<w:font w:name="{name}"><w:altName w:val="{alt}"/>' in fonts
+
+
+def test_both_files_or_neither(tmp_path: Path) -> None:
+    """From an audit: an .html that cannot be written left the .docx written beside it."""
+    from govxl.errors import GovxlError
+
+    docx_out, html_out = tmp_path / "r.docx", tmp_path / "missing" / "r.html"
+    with pytest.raises(GovxlError, match="不存在"):
+        make_report(EXAMPLE, docx_out, html_out, None)
+    assert not docx_out.exists()
+    (tmp_path / "missing").mkdir()
+    (tmp_path / "missing" / "r.html").mkdir()  # a folder where the page should go
+    with pytest.raises(GovxlError, match="文件夹"):
+        make_report(EXAMPLE, docx_out, html_out, None, overwrite=True)
+    assert not docx_out.exists()

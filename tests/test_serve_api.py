@@ -206,3 +206,37 @@ def test_unknown_paths_and_methods_are_said_in_chinese(desk: Desk) -> None:
     assert desk.client.get("/api/v1/nothing").json() == {"error": "没有这个页面"}
     assert desk.client.delete("/api/v1/status/2024", headers=bearer(ADMIN)).status_code == 405
     assert desk.client.get("/api/v1/status/abc", headers=bearer(ADMIN)).status_code == 404
+
+
+def test_numbers_no_database_can_hold_are_refused_not_crashed_on(desk: Desk) -> None:
+    """From an audit: ids and years of twenty digits overflowed SQLite's integers, a 500 with a traceback."""
+    huge = "9" * 23
+    admin = bearer(ADMIN)
+    for path in (f"/api/v1/submissions/{huge}/original", f"/api/v1/submissions/{huge}/corrections"):
+        for token in (ADMIN, desk.tokens[UNIT]):
+            done = desk.client.get(path, headers=bearer(token))
+            assert done.status_code == 404 and CJK.search(done.json()["error"]), done.text
+    for method, path in (
+        ("get", f"/api/v1/status/{huge}"),
+        ("get", f"/api/v1/consolidated/{huge}"),
+        ("get", f"/api/v1/submissions?year={huge}"),
+        ("get", "/api/v1/status/0"),
+        ("put", "/api/v1/roster/0"),
+        ("put", f"/api/v1/roster/{huge}"),
+    ):
+        done = desk.client.request(method, path, headers=admin, content=f"填报单位\n{UNIT}\n".encode())
+        assert 400 <= done.status_code < 500 and CJK.search(done.json()["error"]), (path, done.text)
+    assert desk.client.get("/api/v1/status/2024", headers=admin).status_code == 200  # and it goes on serving
+
+
+def test_the_admin_cookie_is_a_session_not_the_token(desk: Desk) -> None:
+    page = desk.client.get("/login")
+    csrf = page.cookies.get("govxl_csrf") or desk.client.cookies.get("govxl_csrf")
+    signed = desk.client.post("/login", data={"token": ADMIN, "csrf": csrf}, follow_redirects=False)
+    assert signed.status_code == 303
+    session = desk.client.cookies.get("govxl_admin")
+    assert session and ADMIN not in session and len(session) >= 43
+    assert desk.client.get("/board").status_code == 200
+    desk.client.post("/logout", data={"csrf": csrf}, follow_redirects=False)
+    desk.client.cookies.set("govxl_admin", session)  # a copied cookie dies with the session it was
+    assert desk.client.get("/board", follow_redirects=False).status_code in (303, 401)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from govxl.archive import queries
 from govxl.archive.model import Added, Submission, UnitMismatch, UnitStatus
+from govxl.errors import GovxlError
 from govxl.findings import Finding
 
 if TYPE_CHECKING:
@@ -64,42 +65,58 @@ class Archive:
     # --- rosters ---
 
     def save_roster(self, year: int, units: Sequence[tuple[str, str]]) -> None:
-        queries.save_roster(self, year, units)
+        queries.save_roster(self, _year(year), units)
 
     def roster(self, year: int) -> list[tuple[str, str]]:
-        return queries.roster(self, year)
+        return queries.roster(self, _year(year))
 
     def status(self, year: int, roster: Sequence[tuple[str, str]] | None = None) -> list[UnitStatus]:
-        return queries.status(self, year, roster)
+        return queries.status(self, _year(year), roster)
 
     # --- reading ---
 
     def submissions(self, year: int | None = None, unit: str | None = None) -> list[Submission]:
-        return queries.submissions(self, year, unit)
+        return queries.submissions(self, None if year is None else _year(year), unit)
 
     def history(self, unit: str) -> list[Submission]:
         return queries.history(self, unit)
 
     def get(self, id: int) -> Submission:
-        return queries.get(self, id)
+        return queries.get(self, self._id(id))
 
     def original(self, id: int) -> bytes:
-        return queries.original(self, id)
+        return queries.original(self, self._id(id))
 
     def findings(self, id: int) -> list[Finding]:
-        return queries.findings(self, id)
+        return queries.findings(self, self._id(id))
 
     def cell_values(self, id: int) -> dict[str, float | str | None]:
-        return queries.cell_values(self, id)
+        return queries.cell_values(self, self._id(id))
 
     def corrections(self, id: int) -> bytes:
         from govxl.archive.export import corrections
 
-        return corrections(self, id)
+        return corrections(self, self._id(id))
 
     def export(
         self, year: int, output: Path, *, overwrite: bool = False, include_invalid: bool = False, agency: str = ""
     ) -> MergeResult:
         from govxl.archive.export import export
 
-        return export(self, year, output, overwrite=overwrite, include_invalid=include_invalid, agency=agency)
+        return export(
+            self, _year(year), output, overwrite=overwrite, include_invalid=include_invalid, agency=agency
+        )
+
+    def _id(self, id: int) -> int:
+        """A submission number the database can hold (SQLite and PostgreSQL integers are 64-bit): any other
+        is one no submission has."""
+        if not 0 < id < 2**63:
+            raise GovxlError(f"档案 {self.name} 中没有编号为 {id} 的报送")
+        return id
+
+
+def _year(year: int) -> int:
+    """A report year: four digits, as a cover's 报告年度 must be."""
+    if not 1900 < year < 2200:
+        raise GovxlError(f"年度 {year} 不是有效的报告年度（应为四位年份）")
+    return year

@@ -74,8 +74,19 @@ def make_report(
     run = ReportRun(report, draft=draft)
     if report.errors and not draft:
         return run
-    for path, render in targets:
-        write_atomically(path, render(doc), overwrite=overwrite)
+    rendered = [(path, render(doc)) for path, render in targets]
+    new = {str(path) for path, _ in rendered if not path.exists()}
+    for path, data in rendered:
+        try:
+            write_atomically(path, data, overwrite=overwrite)
+        except GovxlError:
+            # both files or neither: a report this run created beside a failed one is taken back (one that
+            # replaced an existing file with --force stays: taking it back would lose both)
+            for done in run.written:
+                if done in new:
+                    Path(done).unlink(missing_ok=True)
+            run.written.clear()
+            raise
         run.written.append(str(path))
     return run
 
@@ -100,6 +111,11 @@ def _targets(
             raise GovxlError(f"{path}：输出文件不能与输入文件同名")
         if path.exists() and not overwrite:  # said before either file is written: both or neither
             raise GovxlError(f"输出文件已存在：{path}（不会覆盖；如确需覆盖请加 --force）")
+        if path.is_dir():
+            raise GovxlError(f"{path}：这是一个文件夹，不能作为输出文件")
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise GovxlError(f"无法写入输出文件 {path}：文件夹 {folder} 不存在")
     if len(out) == 2 and out[0][0].resolve() == out[1][0].resolve():
         raise GovxlError("-o 与 --html 不能是同一个文件")
     return out

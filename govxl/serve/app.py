@@ -5,6 +5,7 @@ Chinese sentence (JSON {"error": …} under /api/, a page elsewhere)."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -96,7 +97,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    _LOG.exception("未预料的错误：%s %s", request.method, request.url.path)
+    # a unit's link holds its token: the path is logged without it
+    path = re.sub(r"^/u/[^/]+", "/u/…", request.url.path)
+    _LOG.exception("未预料的错误：%s %s", request.method, path)
     return _answer(request, 500, "服务器内部出错，本次请求未完成；已存入档案的报送不受影响。请稍后重试")
 
 

@@ -31,6 +31,9 @@ class Desk:
         self.tokens: Tokens = self._worker.submit(Tokens, archive.engine).result()
         self._pending: list[_Job] = []
         self._draining = False
+        # the compiler's signed-in browsers: random session ids, kept as digests, never the admin token itself,
+        # so a cookie can be revoked (sign out) and dies with the server
+        self._sessions: set[str] = set()
 
     def warm(self) -> None:
         """Import pandas and pandera and build the schemas on the worker now: the first upload is not the one
@@ -45,6 +48,19 @@ class Desk:
 
     def is_admin(self, token: str | None) -> bool:
         return bool(token) and same_hash(token_hash(token or ""), self.admin_hash)
+
+    def open_session(self) -> str:
+        import secrets
+
+        session = secrets.token_urlsafe(32)
+        self._sessions.add(token_hash(session))
+        return session
+
+    def in_session(self, session: str | None) -> bool:
+        return bool(session) and len(session or "") <= 200 and token_hash(session or "") in self._sessions
+
+    def close_session(self, session: str | None) -> None:
+        self._sessions.discard(token_hash(session or ""))
 
     async def grant(self, token: str | None) -> UnitGrant | None:
         if not token or len(token) > 200:

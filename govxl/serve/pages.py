@@ -50,7 +50,7 @@ async def form_of(request: Request, max_files: int = 1) -> Form:
 
 
 def _is_admin(request: Request) -> bool:
-    return _desk(request).is_admin(request.cookies.get(ADMIN_COOKIE))
+    return _desk(request).in_session(request.cookies.get(ADMIN_COOKIE))
 
 
 def _require_admin(request: Request) -> None:
@@ -87,12 +87,14 @@ async def login(request: Request) -> Response:
     if not _desk(request).is_admin(token.strip()):
         return render(request, "login.html", 401, error="管理员令牌不对，请重新输入")
     response = RedirectResponse("/board", status_code=303)
-    response.set_cookie(ADMIN_COOKIE, token.strip(), httponly=True, samesite="strict")
+    session = _desk(request).open_session()
+    response.set_cookie(ADMIN_COOKIE, session, httponly=True, samesite="strict")
     return response
 
 
 async def logout(request: Request) -> Response:
     await form_of(request)
+    _desk(request).close_session(request.cookies.get(ADMIN_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(ADMIN_COOKIE)
     return response
