@@ -146,3 +146,13 @@ def test_an_id_or_year_no_database_holds_is_a_message(govxl: Govxl, tmp_path: Pa
         assert r.returncode == 2, (args, r.stdout + r.stderr)
         _no_trace(r.stdout + r.stderr)
         assert "内部错误" not in r.stderr
+
+
+def test_status_without_a_roster_counts_the_units_it_lists(govxl: Govxl, tmp_path: Path) -> None:
+    """From an audit: with no roster the summary said 已通过 0 个 under a table of units that had passed."""
+    archive = ["--archive", str(tmp_path / "a.sqlite")]
+    unit_file(tmp_path / "in", "a.xlsx", "甲单位")
+    unit_file(tmp_path / "in", "b.xlsx", "乙单位", t3_new_np=13)
+    assert govxl("archive", "add", str(tmp_path / "in"), *archive).returncode in (0, 1)
+    done = govxl("archive", "status", "--year", "2024", *archive)
+    assert "共 2 个单位：未报送 0 个，有错误 1 个，待核实 0 个，已通过 1 个" in done.stdout, done.stdout

@@ -167,11 +167,14 @@ def _json_with_list(head: dict[str, Any], key: str, items: list[dict[str, Any]])
     return f"{start}[\n{lines}\n]}}" if items else f"{start}[]}}"
 
 
-def _counts(rows: Sequence[UnitStatus]) -> dict[str, int]:
+def _counts(rows: Sequence[UnitStatus], stored: bool = True) -> dict[str, int]:
+    """Units by status; with a roster, those outside it apart (名单外). Without one every unit is counted by
+    its status: there is no roster for any of them to be outside of."""
     from govxl.archive import STATUSES
 
-    counts = {s: sum(r.status == s and r.in_roster for r in rows) for s in STATUSES}
-    counts["名单外"] = sum(not r.in_roster for r in rows)
+    counts = {s: sum(r.status == s and (r.in_roster or not stored) for r in rows) for s in STATUSES}
+    if stored:
+        counts["名单外"] = sum(not r.in_roster for r in rows)
     return counts
 
 
@@ -211,8 +214,7 @@ def _status_text(year: int, rows: Sequence[UnitStatus], stored: bool) -> str:
         for r in rows
     ]
     lines += _table(["单位", "状态", "错误", "待核实", "报送时间", "编号", "备注"], body)
-    counts = _counts(rows)
-    summary = "，".join(f"{k} {v} 个" for k, v in counts.items() if k != "名单外" or stored)
+    summary = "，".join(f"{k} {v} 个" for k, v in _counts(rows, stored).items())
     lines.append(f"共 {len(rows)} 个单位：{summary}")
     return "\n".join(lines) + "\n"
 
