@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from merge import Patcher  # noqa: E402  (benchmarks/merge.py)
+from merge import Patcher, fill  # noqa: E402  (benchmarks/merge.py)
 
 
 def generate(folder: Path, n: int) -> None:
-    patchers = [Patcher(seed) for seed in range(16)]
+    patchers = [Patcher(fill(seed)) for seed in range(16)]
     folder.mkdir(parents=True)
     for number in range(n):
         (folder / f"u{number:08d}.xlsx").write_bytes(patchers[number % len(patchers)].unit(number))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+# a unit's name replaced in a rendered workbook's bytes, microseconds each (made for the merge benchmark)
+from benchmarks.merge import Patcher
 from tests.helpers import clean_values, write
 
 
@@ -53,61 +55,6 @@ def unit_file(folder: Path, name: str, unit: str, year: int = 2024, **changes: o
     values.update(unit=unit, year=year, **changes)
     folder.mkdir(parents=True, exist_ok=True)
     return write(folder / name, values)
-
-
-PLACEHOLDER = "第P0000000号单位"
-
-
-class Patcher:
-    """A rendered workbook whose unit name is replaced in microseconds (rendering hundreds takes minutes):
-    its shared strings are stored uncompressed, so a new name of the same length is a slice of bytes plus the
-    member's two CRC fields (the technique of benchmarks/merge.py)."""
-
-    def __init__(self, values: dict[str, object]) -> None:
-        import io
-        import zipfile
-
-        from govxl.workbook import render
-
-        source = zipfile.ZipFile(io.BytesIO(render("2021", {**values, "unit": PLACEHOLDER})))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in source.infolist():
-                kind = zipfile.ZIP_STORED if info.filename == "xl/sharedStrings.xml" else zipfile.ZIP_DEFLATED
-                out.writestr(info, source.read(info.filename), compress_type=kind)
-        self.data = buffer.getvalue()
-        book = zipfile.ZipFile(io.BytesIO(self.data))
-        info = book.getinfo("xl/sharedStrings.xml")
-        central = book.start_dir
-        for other in book.infolist():  # walk the central directory to this member's record
-            if other.filename == info.filename:
-                break
-            lengths = self.data[central + 28 : central + 34]
-            central += 46 + sum(int.from_bytes(lengths[i : i + 2], "little") for i in (0, 2, 4))
-        name_len = int.from_bytes(self.data[info.header_offset + 26 : info.header_offset + 28], "little")
-        extra_len = int.from_bytes(self.data[info.header_offset + 28 : info.header_offset + 30], "little")
-        self.start = info.header_offset + 30 + name_len + extra_len
-        self.end = self.start + info.file_size
-        self.member = self.data[self.start : self.end]
-        self.at = self.member.index(PLACEHOLDER.encode())
-        self.local_crc = info.header_offset + 14
-        self.central_crc = central + 16
-
-    @staticmethod
-    def name(number: int) -> str:
-        return PLACEHOLDER.replace("P0000000", f"{number:08d}")
-
-    def unit(self, number: int) -> bytes:
-        import zlib
-
-        name = self.name(number).encode()
-        member = self.member[: self.at] + name + self.member[self.at + len(name) :]
-        crc = zlib.crc32(member).to_bytes(4, "little")
-        data = bytearray(self.data)
-        data[self.start : self.end] = member
-        data[self.local_crc : self.local_crc + 4] = crc
-        data[self.central_crc : self.central_crc + 4] = crc
-        return bytes(data)
 
 
 def many_units(folder: Path, numbers: range, bad_every: int = 5) -> list[Path]:
