@@ -161,7 +161,7 @@ def _true(s: pd.Series) -> pd.Series:
     return s
 
 
-def _schema(edition: str, columns: Iterable[str], name: str) -> pa.DataFrameSchema:
+def _schema(edition: str, columns: Iterable[str], name: str, *, strict: bool) -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
     plan = _plan(edition)
@@ -175,14 +175,14 @@ def _schema(edition: str, columns: Iterable[str], name: str) -> pa.DataFrameSche
             for col in columns
         },
         name=name,
-        strict=name == f"govxl-{edition}",
+        strict=strict,
     )
 
 
 @cache
 def build_schema(edition: str) -> pa.DataFrameSchema:
     """The whole schema of an edition: one column per cell code and derived quantity, every check named."""
-    return _schema(edition, _plan(edition), f"govxl-{edition}")
+    return _schema(edition, _plan(edition), f"govxl-{edition}", strict=True)
 
 
 def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
@@ -203,7 +203,7 @@ def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
         failing = [col for col, p in plan.items() if not _passes(frame[col].to_numpy(), p)]
         if not failing:
             return []
-        schema = _schema(edition, failing, f"govxl-{edition}-failing")
+        schema = _schema(edition, failing, f"govxl-{edition}-failing", strict=False)
         frame = frame[failing]
     try:
         schema.validate(frame, lazy=True)

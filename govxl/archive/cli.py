@@ -323,17 +323,11 @@ def export(
 
     退出码与 govxl merge 相同：0 全部已汇总且名单中无未报送；1 有单位未汇总或未报送；2 无法汇总。
     """
-    from govxl.cli.base import _finishing
-    from govxl.merge import summary_json, summary_text
+    from govxl.cli.base import say_merged
 
     with _open(location) as arch:
         result = arch.export(year, output, overwrite=force, include_invalid=include_invalid, agency=agency)
-    _finishing()
-    if fmt == "json":
-        click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
-    else:
-        click.echo(summary_text(result), nl=False)
-    ctx.exit(result.exit_code)
+    say_merged(ctx, result, fmt)
 
 
 @group.command()

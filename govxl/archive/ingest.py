@@ -126,7 +126,7 @@ def add_items(arch: Archive, items: list[Item], *, expected_unit: str | None = N
 
 
 def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: list[Added]) -> None:
-    from govxl.validation import explain, sort_findings, validate_filings, with_last_year
+    from govxl.validation import explain, sort_findings, validate_filings, with_pairs
     from govxl.validation.years import pair_by_unit
 
     filings = [it.filing for it in items if it.filing is not None]
@@ -136,8 +136,9 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
     # as `check --previous` does; the pairs say which archived submission was used
     previous = [f for _, f in last.values()]
     submission_of = {id(f): sub for sub, f in last.values()}
-    every_found = with_last_year(filings, found, previous, with_prose=True, alone=False)
-    last_of = {i: (submission_of[id(f)], f) for i, f in pair_by_unit(filings, previous, alone=False)}
+    pairs = pair_by_unit(filings, previous, alone=False)
+    every_found = with_pairs(filings, found, pairs, with_prose=True)
+    last_of = {i: (submission_of[id(f)], f) for i, f in pairs}
     columns = {ed: (positions, _columns(ed, frame)) for ed, (positions, frame) in frames.items()}
     row_of = {pos: (ed, k) for ed, (positions, _) in columns.items() for k, pos in enumerate(positions)}
     pending: list[tuple[Added, dict[str, Any]]] = []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -145,3 +146,16 @@ def _finishing() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def say_merged(ctx: click.Context, result: Any, fmt: str) -> NoReturn:
+    """A consolidated workbook is written (govxl merge, govxl archive export): its summary is said, whatever
+    comes now, and the command ends with the merge's exit code."""
+    from govxl.merge import summary_json, summary_text
+
+    _finishing()
+    if fmt == "json":
+        click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
+    else:
+        click.echo(summary_text(result), nl=False)
+    ctx.exit(result.exit_code)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -13,9 +12,9 @@ from govxl.cli.base import (
     FORCE,
     FORMAT,
     OUTPUT_DIR,
-    _finishing,
     _unique,
     cli,
+    say_merged,
 )
 from govxl.errors import EXIT_FINDINGS, EXIT_UNUSABLE, GovxlError
 
@@ -51,7 +50,6 @@ def merge(
     退出码：0 全部文件已汇总且名单中无未报送；1 有文件未汇总或有单位未报送；2 没有可汇总的单位。
     """
     from govxl.merge import merge as run_merge
-    from govxl.merge import summary_json, summary_text
 
     show = sys.stderr.isatty() and fmt == "text"
     result = run_merge(
@@ -66,12 +64,7 @@ def merge(
         progress=show,
         previous=previous,
     )
-    _finishing()  # the consolidated workbook is written: its summary is said whatever comes now
-    if fmt == "json":
-        click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
-    else:
-        click.echo(summary_text(result), nl=False)
-    ctx.exit(result.exit_code)
+    say_merged(ctx, result, fmt)
 
 
 @cli.command()

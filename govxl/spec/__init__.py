@@ -53,8 +53,8 @@ def _folders() -> tuple[Path, ...]:
 def _files(folders: tuple[Path, ...]) -> dict[str, Path]:
     """Edition -> its data file; a later folder's file of the same edition replaces an earlier one's."""
     out: dict[str, Path] = {}
-    for folder in folders:
-        if folders.index(folder):
+    for i, folder in enumerate(folders):
+        if i:  # a folder of GOVXL_EDITIONS_DIR; the packaged one is always there
             try:
                 if not folder.exists():
                     raise SpecError(f"{EDITIONS_ENV} 指向的文件夹 {folder} 不存在")

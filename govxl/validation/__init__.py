@@ -13,6 +13,7 @@ from govxl.findings import Finding, Severity, explanation_unit
 from govxl.grid import Grid, grid_for
 from govxl.rules.table import cell_findings, equation_findings
 from govxl.schema import Failure, build_frame, validate
+from govxl.validation.prose import check_prose, new_applications
 from govxl.validation.years import compare_years, pair_by_unit
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -56,8 +57,6 @@ def prose_findings(filing: Filing, last_year: Filing | None = None) -> list[Find
     workbook extracted from it); `last_year` gives N6 its base."""
     if filing.prose is None:
         return []
-    from govxl.validation.prose import check_prose, new_applications
-
     return check_prose(filing, filing.prose, new_applications(last_year) if last_year else None)
 
 
@@ -98,9 +97,21 @@ def with_last_year(
     with_prose: bool = False,
     alone: bool = True,
 ) -> list[list[Finding]]:
-    """Add the cross-year findings to each filing's; with `with_prose`, a published report's prose findings
-    come first (N6 among them when its last year is known)."""
+    """Add the cross-year findings to each filing's, each paired with its unit's filing of last year; with
+    `with_prose`, a published report's prose findings come first (N6 among them when its last year is
+    known)."""
     pairs = pair_by_unit(filings, last, alone=alone) if last else []
+    return with_pairs(filings, found, pairs, with_prose=with_prose)
+
+
+def with_pairs(
+    filings: Sequence[Filing],
+    found: list[list[Finding]],
+    pairs: Sequence[tuple[int, Filing]],
+    *,
+    with_prose: bool = False,
+) -> list[list[Finding]]:
+    """with_last_year, for a caller that has paired the filings already (and keeps the pairs)."""
     if with_prose:
         last_of = dict(pairs)
         found = [
