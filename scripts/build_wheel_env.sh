@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-build/wheel-env}"
 rm -rf "$dir"
+# setuptools builds from build/lib and keeps what an earlier build left there: a module since removed from
+# the tree (merger.py, crossyear.py …) would ship in the wheel. Build from the tree alone.
+rm -rf build/lib build/bdist.*
 mkdir -p "$dir/dist"
 log="$dir/install.log"
 if ! { python3 -m pip wheel --disable-pip-version-check --no-deps -w "$dir/dist" . &&

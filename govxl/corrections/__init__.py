@@ -34,7 +34,7 @@ from govxl.corrections.targets import (
 from govxl.errors import GovxlError, describe
 from govxl.files import write_atomically
 from govxl.findings import FileReport
-from govxl.reader import load_bytes
+from govxl.intake import load_bytes
 
 __all__ = [
     "FILLS",

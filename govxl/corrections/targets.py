@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govxl.errors import GovxlError
-from govxl.reader import CORRECTIONS_SHEET, load_bytes
+from govxl.intake import load_bytes
+from govxl.reader import CORRECTIONS_SHEET
 
 SUFFIX = "_校验"
 PROP_OF = "govxl_corrections_of"  # the name of the file a correction workbook was written for

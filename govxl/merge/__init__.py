@@ -15,6 +15,7 @@ from typing import Any
 
 from govxl.errors import GovxlError
 from govxl.filing import unit_key
+from govxl.intake import PROP_MERGED
 from govxl.merge.entries import (
     COUNTED_TWICE,
     DUPLICATE,
@@ -52,7 +53,6 @@ from govxl.merge.policy import (
 from govxl.merge.provenance import _provenance, _units, _UnitValues
 from govxl.merge.summaries import summary_json, summary_text
 from govxl.merge.sums import _sums
-from govxl.reader import PROP_MERGED
 from govxl.spec import available_editions, default_edition, edition_for_year, load_edition
 from govxl.validation import prepare, prose_findings, validate_filings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from govxl.filing import Filing
 from govxl.findings import Finding, Severity
-from govxl.reader import PROP_MERGED
+from govxl.intake import PROP_MERGED
 
 INCLUDED = "已汇总"
 INVALID = "未汇总（有错误）"

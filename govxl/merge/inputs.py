@@ -13,9 +13,10 @@ from typing import Any
 from govxl.errors import GovxlError, os_reason
 from govxl.files import decode_text
 from govxl.filing import Filing, unit_key
+from govxl.intake import PROP_MERGED, load_bytes
 from govxl.merge.entries import Entry
 from govxl.merge.sheetpart import _inner_units
-from govxl.reader import PROP_MERGED, load_bytes, read_filing
+from govxl.reader import read_filing
 
 _GLOB = re.compile(r"[*?\[]")
 
