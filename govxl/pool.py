@@ -27,11 +27,10 @@ def pool_map(
 ) -> list[R]:
     """[fn(x) for x in items], in order; in a process pool for MIN_FOR_POOL items or more. `fn` must be a
     module-level function and never raise. `meanwhile` runs in a thread of this process while the workers
-    work (this process would otherwise only wait)."""
+    work (this process would otherwise only wait); without workers it is not run, since what it prepares is
+    made on demand anyway, and a command that needs none of it (a workbook with nothing wrong) is spared it."""
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(items) < MIN_FOR_POOL:
-        if meanwhile:
-            meanwhile()
+    if jobs <= 1 or len(items) < MIN_FOR_POOL:  # nothing to overlap: what `meanwhile` prepares comes on demand
         return list(progress_of(map(fn, items), len(items), progress, label))
     from concurrent.futures import ProcessPoolExecutor
 

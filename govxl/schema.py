@@ -193,9 +193,8 @@ def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
     predicates are first run on the column directly (the same functions, a few microseconds each), and
     pandera validates the columns where one fails — with the same checks, so its failure cases are those the
     whole schema gives — and the frame's shape, which build_frame makes, against the whole schema when the
-    frame's columns are not exactly the schema's."""
-    import pandera.pandas as pa
-
+    frame's columns are not exactly the schema's. pandera is imported only then: a filing with nothing wrong
+    (most of a batch, and any workbook checked on its own that passes) never pays its import."""
     plan = _plan(edition)
     if len(frame.columns) != len(plan) or set(frame.columns) != set(plan):
         schema = build_schema(edition)  # an unexpected frame: the whole schema says what is wrong with it
@@ -205,6 +204,8 @@ def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
             return []
         schema = _schema(edition, failing, f"govxl-{edition}-failing", strict=False)
         frame = frame[failing]
+    import pandera.pandas as pa
+
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

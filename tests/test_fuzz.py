@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,10 +26,13 @@ from tests.helpers import write
 
 SEED = 20240601
 Mutants = Callable[[str], list[fuzzing.Mutant]]
-# 300 workbooks: the fast XML-level classes carry the numbers, openpyxl (0.3 s a save) adds realism.
-WORKBOOK_COUNTS = {"bytes": 60, "members": 100, "cells": 110, "openpyxl": 30}
+# 200 workbooks and 130 reports a run: the fast XML-level classes carry the numbers, openpyxl (0.3 s a save)
+# adds realism. GOVXL_FUZZ_SCALE multiplies every count for a deeper run (say 10 before a release); the seeds
+# stay, so a run's first mutants are always the same.
+SCALE = float(os.environ.get("GOVXL_FUZZ_SCALE", "1"))
+WORKBOOK_COUNTS = {k: round(n * SCALE) for k, n in dict(bytes=50, members=60, cells=75, openpyxl=12).items()}
 CHECK_CLASSES = list(WORKBOOK_COUNTS)
-REPORT_COUNTS = {"text": 70, "html": 60, "docx": 40, "pdf": 30}
+REPORT_COUNTS = {k: round(n * SCALE) for k, n in dict(text=40, html=32, docx=24, pdf=30).items()}
 
 
 @pytest.fixture(scope="module")
