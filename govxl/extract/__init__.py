@@ -20,7 +20,7 @@ from govxl.extract.tables import TableRead, read_table
 from govxl.extract.title import report_unit, report_year
 from govxl.files import decode_text
 from govxl.filing import CellValues, Filing
-from govxl.findings import CellRef, Finding
+from govxl.findings import Finding
 from govxl.grid import grid_for, parse_a1
 from govxl.rules import finding
 from govxl.rules.blank import group_blanks, number_of
@@ -153,11 +153,7 @@ def _edition(by_number: dict[str, Section], year: int | None) -> str:
 def _filing(
     path: Path, ed: Edition, reads: dict[str, TableRead], year: int | None, unit: str
 ) -> tuple[Filing, list[Finding], dict[str, float], int, dict[str, Any]]:
-    grid = grid_for(ed.edition)
-
-    def ref(code: str) -> CellRef:
-        return CellRef(grid.sheet_of(code).name, grid.address(code), code)
-
+    ref = grid_for(ed.edition).ref
     inputs = CellValues(ed.input_codes)
     typed: dict[str, float] = {}
     shown: dict[str, Any] = {}
