@@ -229,6 +229,18 @@ def _case(folder: Path, name: str) -> None:
         "instructions of numbers": lambda: spec(lambda d: d["cover"].update(instructions=[1])),
         "widths of text": lambda: spec(lambda d: d["tables"][0].update(label_widths=["wide"])),
         "unknown hint rule": lambda: spec(lambda d: d["tables"][1]["hints"][0].update(rule="R9.9")),
+        "prose names an unknown count": lambda: spec(lambda d: d["prose"]["names"].update(nosuch="某数")),
+        "prose lists an unknown outcome": lambda: spec(lambda d: d["prose"].update(listed_outcomes=["全部公开"])),
+        "disclosure of a missing row": lambda: spec(lambda d: d["prose"]["disclosure"]["rows"].append("nosuch")),
+        "disclosure says an unknown column": lambda: spec(
+            lambda d: d["prose"]["disclosure"].update(sentence="本年度制发{label}{made}件，{nosuch}件。")
+        ),
+        "disclosure formats a number": lambda: spec(
+            lambda d: d["prose"]["disclosure"].update(sentence="本年度制发{label}{made:x}件。")
+        ),
+        "section of no table": lambda: spec(lambda d: d["sections"][1].update(table="t9")),
+        "section heading unnumbered": lambda: spec(lambda d: d["sections"][0].update(heading="总体情况")),
+        "a table in no section": lambda: spec(lambda d: d["sections"].pop(3)),
     }
     cases[name]()
 
@@ -251,6 +263,14 @@ HOSTILE = [
     "instructions of numbers",
     "widths of text",
     "unknown hint rule",
+    "prose names an unknown count",
+    "prose lists an unknown outcome",
+    "disclosure of a missing row",
+    "disclosure says an unknown column",
+    "disclosure formats a number",
+    "section of no table",
+    "section heading unnumbered",
+    "a table in no section",
 ]
 
 

@@ -40,7 +40,8 @@ class Extraction:
     filing: Filing
     findings: list[Finding]
     published_totals: dict[str, float]
-    prose: list[tuple[str, str]] = field(default_factory=list)  # (heading, text) of sections 一, 五, 六
+    # (heading, text) of the sections in the office's own words (spec: sections; 一, 五, 六)
+    prose: list[tuple[str, str]] = field(default_factory=list)
     found: int = 0  # number cells read
     # what the workbook shows where a number alone cannot: a published total's cell (a number, the text
     # printed, or None for a blank) and the text of an input that is not a number ("-")
@@ -127,7 +128,7 @@ def extract(path: Path, edition: str | None = None) -> Extraction:
         else:
             reads[table.code] = _absent(ed, table.code)
     filing, findings, published, found, shown = _filing(path, ed, reads, year, report_unit(head))
-    prose = [(s.heading, s.text.strip()) for s in sections if s.number in "一五六"]
+    prose = [(s.heading, s.text.strip()) for s in sections if s.number in ed.own_sections]
     filing.prose = "\n".join(body for _, body in prose)
     return Extraction(path, ed.edition, year, filing.unit, filing, findings, published, prose, found, shown)
 

@@ -14,11 +14,14 @@ from govxl.spec.model import (
     Edition,
     Equation,
     Relation,
+    ReportSection,
     Table,
     Term,
 )
 from govxl.spec.prose import ProseLoader
 from govxl.spec.tables import TableLoader
+
+NUMERALS = "一二三四五六七八九十"  # what a section heading's number is written in
 
 
 class _Loader(TableLoader, ProseLoader):
@@ -97,7 +100,33 @@ class _Loader(TableLoader, ProseLoader):
             default=self.get(raw, "default", "顶层", bool, False),
             markers=tuple(self.strings(raw, "markers", "顶层", [])),
             prose=self.prose(self.get(raw, "prose", "顶层", dict, {}), cells),
+            sections=self.sections(self.get(raw, "sections", "顶层", list), tables),
         )
+
+    def sections(self, raws: list[Any], tables: list[Table]) -> tuple[ReportSection, ...]:
+        """The report's sections in order; a table's takes the table's heading, and every table has one."""
+        out: list[ReportSection] = []
+        by_code = {t.code: t for t in tables}
+        for i, raw in enumerate(raws):
+            where = f"sections[{i}]"
+            table = self.get(raw, "table", where, str, "")
+            if table and table not in by_code:
+                raise self.fail(where, f"没有表 {table!r}")
+            heading = by_code[table].heading if table else self.get(raw, "heading", where, str)
+            number = heading.split("、", 1)[0]
+            if not number or number == heading or any(ch not in NUMERALS for ch in number):
+                raise self.fail(where, f"标题 {heading!r} 应以“一、”等序号开头")
+            topics = tuple(self.strings(raw, "topics", where))
+            if not topics or not all(topics):
+                raise self.fail(where, "topics 应列出标题中的词")
+            out.append(ReportSection(number, heading, topics, table))
+        numbers = [s.number for s in out]
+        if len(set(numbers)) != len(numbers):
+            raise self.fail("sections", "章节序号重复")
+        missing = [t.code for t in tables if t.code not in {s.table for s in out}]
+        if missing:
+            raise self.fail("sections", f"表 {missing!r} 不在任何章节中")
+        return tuple(out)
 
     def term(self, text: str, c: str, where: str, cells: dict[str, Cell]) -> Term:
         """ "-previous:t3_forward_{c}" -> Term; "-" subtracts, "previous:" is a cell of last year's workbook."""

@@ -188,6 +188,18 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """One of the numbered sections of the published report, in the official order: a table's (二、主动公开…),
+    or one the office writes in its own words (一、总体情况); `topics` are words one of which a published
+    report's heading of the section carries, in every variant seen."""
+
+    number: str  # 一, 二 …: the heading's number
+    heading: str
+    topics: tuple[str, ...]
+    table: str = ""  # the code of the table the section is; "" for the office's own words
+
+
+@dataclass(frozen=True)
 class RowSentence:
     """A generated sentence said of each of some rows of a table, in the words of its columns: `text` names
     the row's label as {label} and its number in a column as {<column code>}; `rows` are (row code, label,
@@ -234,6 +246,7 @@ class Edition:
     default: bool = False  # the edition a command uses when none is given or can be told
     markers: tuple[str, ...] = ()  # words in a published report's table 二 that only this edition prints
     prose: Prose = field(default_factory=Prose, repr=False)
+    sections: tuple[ReportSection, ...] = field(default=(), repr=False)  # the report's, in the official order
 
     @property
     def rule_making_cells(self) -> tuple[str, ...]:
@@ -252,6 +265,11 @@ class Edition:
         """Every official choice of the agency-level field: a value off this list says nothing of 规章 power."""
         code = self.rule_making_levels[0]
         return next((f.choices for f in self.cover.fields if f.code == code), ())
+
+    @property
+    def own_sections(self) -> tuple[str, ...]:
+        """The numbers of the sections that are the office's own words (一, 五, 六), not a table."""
+        return tuple(s.number for s in self.sections if not s.table)
 
     def table(self, code: str) -> Table:
         return next(t for t in self.tables if t.code == code)

@@ -80,9 +80,12 @@ class ProseLoader(BaseLoader):
         columns = self.strings(raw, "columns", where)
         text = self.get(raw, "sentence", where, str)
         try:
-            fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+            parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
         except ValueError:
             raise self.fail(where, f"句子 {text!r} 的花括号不成对") from None
+        if any(spec or conv for _, spec, conv in parsed):
+            raise self.fail(where, f"句子 {text!r} 中的字段只能写作 {{列编码}} 或 {{label}}")
+        fields = {f for f, _, _ in parsed}
         unknown = fields - {"label", *columns}
         if unknown:
             raise self.fail(where, f"句子中的 {sorted(unknown)!r} 既不是 label 也不是所列的列")
