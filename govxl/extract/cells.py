@@ -38,7 +38,7 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
     numbered items inside the prose are not mistaken for headings. The sections and what each heading speaks
     of ("四、因政府信息公开工作被申请行政复议…": 复议) are the editions' (spec: sections), any edition's, since
     which edition a report is of is told from its sections."""
-    order, topics = _sections()
+    order, topics = _sections(available_editions())
     head: list[str] = []
     sections: list[Section] = []
     for line in text.splitlines():
@@ -57,10 +57,10 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
 
 
 @cache
-def _sections() -> tuple[tuple[str, ...], dict[str, re.Pattern[str]]]:
-    """Every edition's section numbers in order, and for each the words one of which its heading carries."""
+def _sections(editions: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, re.Pattern[str]]]:
+    """The editions' section numbers in order, and for each the words one of which its heading carries."""
     words: dict[str, list[str]] = {}
-    for ed in map(load_edition, available_editions()):
+    for ed in map(load_edition, editions):
         for section in ed.sections:
             words.setdefault(section.number, []).extend(section.topics)
     order = tuple(words)  # as the editions list them: the official order
