@@ -13,6 +13,7 @@ import json
 import re
 from functools import cache, cached_property
 
+from govxl.findings import CellRef
 from govxl.layout import Place, SheetGrid, cover_sheet, table_sheet
 from govxl.spec import Edition, Equation, load_edition
 
@@ -104,6 +105,11 @@ class Grid:
 
     def address(self, code: str) -> str:
         return self._address[code]
+
+    def ref(self, code: str) -> CellRef:
+        """Where a finding about the cell points: its sheet and address in the official layout. (A workbook
+        read with renamed sheets names its own sheets; `Filing` does that.)"""
+        return CellRef(self.sheet_of(code).name, self._address[code], code)
 
     def reference(self, code: str) -> str:
         """Absolute reference with the sheet, as a defined name needs it."""

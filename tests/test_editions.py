@@ -2,7 +2,7 @@
 
 A synthetic 2025 edition (the 2021 one with one more row in table 二 and that row in a cross-year relation) is
 written into a temporary folder named by GOVXL_EDITIONS_DIR, and the installed command runs template → fill →
-check → merge → extract on it, with no change of code."""
+check → merge → extract → report on it, with no change of code."""
 
 from __future__ import annotations
 
@@ -33,11 +33,32 @@ def synthetic(folder: Path, rename_rule: str | None = None) -> Path:
     spec["tables"][0]["blocks"][0]["rows"].append({"code": "local", "label": "地方性法规"})
     x2 = next(r for r in spec["across_years"] if r["rule"] == "X2")
     x2["each"].append("local")
+    spec["prose"]["disclosure"]["rows"].append("local")  # the report says the new row as it says 规范性文件
     if rename_rule:
         text = json.dumps(spec, ensure_ascii=False).replace(f'"rule": "{rename_rule}"', '"rule": "R3.9"', 1)
         spec = json.loads(text)
     folder.mkdir(exist_ok=True)
     path = folder / "2025.json"
+    path.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+# cells the report's sentences once found by their 2021 codes, under other codes in the synthetic edition
+RECODED = (("t3_otherwise_nofee", "t3_otherwise_unpaid"), ('"otherwise_nofee"', '"otherwise_unpaid"'))
+RECODED += (("t4_review_", "t4_appeal_"), ('"review_', '"appeal_'), ('"code": "review"', '"code": "appeal"'))
+
+
+def recoded(folder: Path) -> Path:
+    """The synthetic edition with table 四's 行政复议 and table 三's unpaid-fee row under codes of its own, and
+    section 六 under a heading of its own."""
+    path = synthetic(folder)
+    text = path.read_text(encoding="utf-8")
+    for old, new in RECODED:
+        assert old in text
+        text = text.replace(old, new)
+    spec = json.loads(text)
+    (last,) = (s for s in spec["sections"] if s.get("heading", "").startswith("六、"))
+    last["heading"] = "六、需要报告的其他事项"
     path.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 
@@ -125,6 +146,38 @@ def test_a_new_edition_is_extracted(tmp_path: Path) -> None:
     assert json.loads(r.stdout)["files"][0]["edition"] == "2025"
 
 
+def test_a_new_editions_report_says_what_its_data_says(tmp_path: Path) -> None:
+    """`govxl report` on a workbook of the synthetic edition: its sentences take the new row of table 二 and the
+    cells the edition's data names for 复议, 诉讼 and unpaid fees, though their codes are not 2021's."""
+    folder = tmp_path / "editions"
+    recoded(folder)
+    template = tmp_path / "t.xlsx"
+    assert run(folder, "template", "-o", str(template), "--edition", "2025").returncode == 0
+    inputs = {code: v for code, v in clean_values().items() if code not in ("unit", "year")}
+    for old, new in RECODED[:1] + RECODED[2:3]:
+        inputs = {code.replace(old, new): v for code, v in inputs.items()}
+    # one 予以公开 becomes an application dropped for an unpaid fee; two 复议 and one 诉讼, all upheld
+    changes = {"t3_open_np": 10, "t3_otherwise_unpaid_np": 1, "t4_appeal_upheld": 2, "t4_direct_upheld": 1}
+    book = fill(template, tmp_path / "甲.xlsx", {**inputs, **EXTRA, **changes, "unit": "甲单位", "year": 2025})
+    page = tmp_path / "report.html"
+    r = run(folder, "report", str(book), "--html", str(page), "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    (done,) = json.loads(r.stdout)["files"]
+    assert done["edition"] == "2025" and done["report"] == [str(page)], done
+    assert [f["rule"] for f in done["findings"] if f["severity"] != "info"] == []
+    html = page.read_text(encoding="utf-8")
+    for sentence in (
+        "本年度制发行政规范性文件1件，废止6件，现行有效行政规范性文件9件。",
+        "本年度制发地方性法规2件，废止1件，现行有效地方性法规7件。",
+        "其中予以公开10件，占71.43%，部分公开0件，占0%，不予公开0件，占0%，无法提供3件，占21.43%，"
+        "不予处理0件，占0%，其他处理1件，占7.14%。",
+        "本年度因政府信息公开被申请行政复议2件，提起行政诉讼1件。",
+        "本年度因申请人逾期未按收费通知要求缴纳费用、行政机关不再处理的政府信息公开申请1件。",
+    ):
+        assert sentence in html, sentence
+    assert "<h2>六、需要报告的其他事项</h2>" in html and "六、其他需要报告的事项" not in html
+
+
 def test_the_docs_generator_picks_up_a_new_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "editions"
     synthetic(folder)
@@ -181,6 +234,18 @@ def _case(folder: Path, name: str) -> None:
         "instructions of numbers": lambda: spec(lambda d: d["cover"].update(instructions=[1])),
         "widths of text": lambda: spec(lambda d: d["tables"][0].update(label_widths=["wide"])),
         "unknown hint rule": lambda: spec(lambda d: d["tables"][1]["hints"][0].update(rule="R9.9")),
+        "prose names an unknown count": lambda: spec(lambda d: d["prose"]["names"].update(nosuch="某数")),
+        "prose lists an unknown outcome": lambda: spec(lambda d: d["prose"].update(listed_outcomes=["全部公开"])),
+        "disclosure of a missing row": lambda: spec(lambda d: d["prose"]["disclosure"]["rows"].append("nosuch")),
+        "disclosure says an unknown column": lambda: spec(
+            lambda d: d["prose"]["disclosure"].update(sentence="本年度制发{label}{made}件，{nosuch}件。")
+        ),
+        "disclosure formats a number": lambda: spec(
+            lambda d: d["prose"]["disclosure"].update(sentence="本年度制发{label}{made:x}件。")
+        ),
+        "section of no table": lambda: spec(lambda d: d["sections"][1].update(table="t9")),
+        "section heading unnumbered": lambda: spec(lambda d: d["sections"][0].update(heading="总体情况")),
+        "a table in no section": lambda: spec(lambda d: d["sections"].pop(3)),
     }
     cases[name]()
 
@@ -203,6 +268,14 @@ HOSTILE = [
     "instructions of numbers",
     "widths of text",
     "unknown hint rule",
+    "prose names an unknown count",
+    "prose lists an unknown outcome",
+    "disclosure of a missing row",
+    "disclosure says an unknown column",
+    "disclosure formats a number",
+    "section of no table",
+    "section heading unnumbered",
+    "a table in no section",
 ]
 
 

@@ -11,7 +11,6 @@ from govxl.document.text import OfficeText
 from govxl.filing import Filing
 from govxl.spec import compute_totals, load_edition
 
-HEADINGS = {"一": "一、总体情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项"}
 # what the office may write on a line of its own in --text to have the generated sentences put there
 MARKERS = {
     "【自动生成：主动公开】": disclosure,
@@ -48,14 +47,14 @@ def compose(filing: Filing, office: OfficeText | None = None, draft: bool = Fals
     title = (unit, f"{year}年政府信息公开工作年度报告" + ("（草稿）" if draft else ""))
     sections = []
     own = office.sections if office else {}
-    for number in "一二三四五六":
-        table = next((t for t in ed.tables if t.heading.startswith(number + "、")), None)
-        if table is not None:
-            sections.append(Section(number, table.heading, table=table_of(ed.edition, table.code, values)))
+    for part in ed.sections:  # the official order (spec: sections)
+        number = part.number
+        if part.table:
+            sections.append(Section(number, part.heading, table=table_of(ed.edition, part.table, values)))
         elif number in own:
-            sections.append(Section(number, HEADINGS[number], _office(own[number], nums)))
+            sections.append(Section(number, part.heading, _office(own[number], nums)))
         else:
-            sections.append(Section(number, HEADINGS[number], _placeholders(number, nums)))
+            sections.append(Section(number, part.heading, _placeholders(number, nums)))
     return Document(title, (_opening(filing, ed.basis, ed.name, unit, year),), tuple(sections), draft, ed.edition)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from govxl.errors import GovxlError
 
-OWN = "一五六"  # the sections that are the office's words
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -21,15 +20,16 @@ class OfficeText:
 
 def read_office_text(path: Path) -> OfficeText:
     from govxl.extract.cells import split_sections
+    from govxl.spec import available_editions, load_edition
 
     _, sections = split_sections(_text(path))
-    own = {s.number: tuple(line.strip() for line in s.lines if line.strip()) for s in sections if s.number in OWN}
+    # the sections that are the office's words (spec: sections; 一, 五, 六), whichever edition the workbook is
+    ours = {n for e in available_editions() for n in load_edition(e).own_sections}
+    own = {s.number: tuple(line.strip() for line in s.lines if line.strip()) for s in sections if s.number in ours}
     own = {k: v for k, v in own.items() if v}
     if not own:
-        raise GovxlError(
-            f"{path}：找不到“一、总体情况”“五、存在的主要问题及改进情况”“六、其他需要报告的事项”等章节标题"
-            "（每个标题单独一行，以“一、”等开头），无法取用正文"
-        )
+        named = "".join(f"“{s.heading}”" for s in load_edition().sections if not s.table)
+        raise GovxlError(f"{path}：找不到{named}等章节标题（每个标题单独一行，以“一、”等开头），无法取用正文")
     return OfficeText(path, own)
 
 

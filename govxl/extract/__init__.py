@@ -20,7 +20,7 @@ from govxl.extract.tables import TableRead, read_table
 from govxl.extract.title import report_unit, report_year
 from govxl.files import decode_text
 from govxl.filing import CellValues, Filing
-from govxl.findings import CellRef, Finding
+from govxl.findings import Finding
 from govxl.grid import grid_for, parse_a1
 from govxl.rules import finding
 from govxl.rules.blank import group_blanks, number_of
@@ -40,7 +40,8 @@ class Extraction:
     filing: Filing
     findings: list[Finding]
     published_totals: dict[str, float]
-    prose: list[tuple[str, str]] = field(default_factory=list)  # (heading, text) of sections 一, 五, 六
+    # (heading, text) of the sections in the office's own words (spec: sections; 一, 五, 六)
+    prose: list[tuple[str, str]] = field(default_factory=list)
     found: int = 0  # number cells read
     # what the workbook shows where a number alone cannot: a published total's cell (a number, the text
     # printed, or None for a blank) and the text of an input that is not a number ("-")
@@ -127,7 +128,7 @@ def extract(path: Path, edition: str | None = None) -> Extraction:
         else:
             reads[table.code] = _absent(ed, table.code)
     filing, findings, published, found, shown = _filing(path, ed, reads, year, report_unit(head))
-    prose = [(s.heading, s.text.strip()) for s in sections if s.number in "一五六"]
+    prose = [(s.heading, s.text.strip()) for s in sections if s.number in ed.own_sections]
     filing.prose = "\n".join(body for _, body in prose)
     return Extraction(path, ed.edition, year, filing.unit, filing, findings, published, prose, found, shown)
 
@@ -153,11 +154,7 @@ def _edition(by_number: dict[str, Section], year: int | None) -> str:
 def _filing(
     path: Path, ed: Edition, reads: dict[str, TableRead], year: int | None, unit: str
 ) -> tuple[Filing, list[Finding], dict[str, float], int, dict[str, Any]]:
-    grid = grid_for(ed.edition)
-
-    def ref(code: str) -> CellRef:
-        return CellRef(grid.sheet_of(code).name, grid.address(code), code)
-
+    ref = grid_for(ed.edition).ref
     inputs = CellValues(ed.input_codes)
     typed: dict[str, float] = {}
     shown: dict[str, Any] = {}

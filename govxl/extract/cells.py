@@ -16,16 +16,7 @@ from functools import cache
 from govxl.spec import available_editions, load_edition
 
 ROW = "\x00row"
-SECTION = re.compile(r"^ *([一二三四五六])、(.*)$")
-# what each section's heading speaks of, in every variant seen ("四、因政府信息公开工作被申请行政复议…")
-_TOPIC = {
-    "一": "总体|基本|概述",
-    "二": "主动公开",
-    "三": "申请",
-    "四": "复议|诉讼",
-    "五": "问题|改进",
-    "六": "其他|事项",
-}
+SECTION = re.compile(r"^ *([一二三四五六七八九十]+)、(.*)$")
 _ONLY_PIPES = re.compile(r"^\|{2,}$")
 _NUMBERS = re.compile(r"-?\d+(?:\.\d+)?(?:\s+-?\d+(?:\.\d+)?)+")
 
@@ -44,8 +35,10 @@ class Section:
 def split_sections(text: str) -> tuple[list[str], list[Section]]:
     """(lines before the first heading, the sections in order). A heading is 一、…六、 at a line's start that
     speaks of its section's topic, each later than the one before (an excerpt may start at any of them), so
-    numbered items inside the prose are not mistaken for headings."""
-    order = "一二三四五六"
+    numbered items inside the prose are not mistaken for headings. The sections and what each heading speaks
+    of ("四、因政府信息公开工作被申请行政复议…": 复议) are the editions' (spec: sections), any edition's, since
+    which edition a report is of is told from its sections."""
+    order, topics = _sections(available_editions())
     head: list[str] = []
     sections: list[Section] = []
     for line in text.splitlines():
@@ -54,13 +47,24 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
             line = single[1]
         m = SECTION.match(line)  # a table cell (behind a tab, or between pipes) is never a heading
         later = order[order.index(sections[-1].number) + 1 :] if sections else order
-        if m and m[1] in later and "|" not in line and re.search(_TOPIC[m[1]], m[2]) and not _is_row_label(m[2]):
+        if m and m[1] in later and "|" not in line and topics[m[1]].search(m[2]) and not _is_row_label(m[2]):
             sections.append(Section(m[1], f"{m[1]}、{m[2].strip()}"))
         elif sections:
             sections[-1].lines.append(line)
         else:
             head.append(line)
     return head, sections
+
+
+@cache
+def _sections(editions: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, re.Pattern[str]]]:
+    """The editions' section numbers in order, and for each the words one of which its heading carries."""
+    words: dict[str, list[str]] = {}
+    for ed in map(load_edition, editions):
+        for section in ed.sections:
+            words.setdefault(section.number, []).extend(section.topics)
+    order = tuple(words)  # as the editions list them: the official order
+    return order, {n: re.compile("|".join(map(re.escape, dict.fromkeys(w)))) for n, w in words.items()}
 
 
 def _is_row_label(text: str) -> bool:

@@ -13,15 +13,18 @@ from govxl.spec.model import (
     CoverField,
     Edition,
     Equation,
-    Prose,
     Relation,
+    ReportSection,
     Table,
     Term,
 )
+from govxl.spec.prose import ProseLoader
 from govxl.spec.tables import TableLoader
 
+NUMERALS = "一二三四五六七八九十"  # what a section heading's number is written in
 
-class _Loader(TableLoader):
+
+class _Loader(TableLoader, ProseLoader):
     """Builds an Edition from parsed JSON, raising SpecError that names the file and the entry."""
 
     def edition(self, raw: Any) -> Edition:
@@ -97,48 +100,33 @@ class _Loader(TableLoader):
             default=self.get(raw, "default", "顶层", bool, False),
             markers=tuple(self.strings(raw, "markers", "顶层", [])),
             prose=self.prose(self.get(raw, "prose", "顶层", dict, {}), cells),
+            sections=self.sections(self.get(raw, "sections", "顶层", list), tables),
         )
 
-    def prose(self, raw: dict[str, Any], cells: dict[str, Cell]) -> Prose:
-        """What the prose rules compare sentences with; group names expand to the cells they cover."""
-        where = "prose"
-        counts: dict[str, tuple[str, ...]] = {}
-        raw_counts = self.get(raw, "counts", where, dict, {})
-        for name in raw_counts:
-            codes = self.strings(raw_counts, name, "prose.counts")
-            for code in codes:
-                if code not in cells:
-                    raise self.fail(f"prose.counts.{name}", f"引用了不存在的单元格 {code!r}")
-            counts[name] = tuple(codes)
-        place = self.get(raw, "outcome_cells", where, dict, {"table": "", "column": ""})
-        table, column = self.get(place, "table", where, str), self.get(place, "column", where, str)
-        outcomes = []
-        for i, o in enumerate(self.get(raw, "outcomes", where, list, [])):
-            owhere = f"prose.outcomes[{i}]"
-            rows = self.strings(o, "rows", owhere)
-            group = tuple(
-                c.code
-                for c in cells.values()
-                if c.table == table
-                and c.column == column
-                and any(c.row == r or c.row.startswith(r + "_") for r in rows)
-            )
-            if not group:
-                raise self.fail(owhere, f"行 {rows!r} 在表 {table!r} 的 {column!r} 列没有单元格")
-            outcomes.append((self.get(o, "name", owhere, str), group))
-        raw_bases = self.get(raw, "share_bases", where, list, [])
-        bases = tuple(tuple(self.strings({"b": b}, "b", "prose.share_bases")) for b in raw_bases)
-        for b in bases:
-            if not set(b) <= set(counts):
-                raise self.fail("prose.share_bases", f"{b!r} 不在 counts 中")
-        appeals_raw = self.get(raw, "appeals", where, dict, {"table": "", "not_upheld": []})
-        atable = self.get(appeals_raw, "table", "prose.appeals", str)
-        if atable and not any(c.table == atable for c in cells.values()):
-            raise self.fail("prose.appeals", f"没有表 {atable!r}")
-        appeals = tuple(c.code for c in cells.values() if c.table == atable and c.kind == "input" and atable)
-        kinds = self.strings(appeals_raw, "not_upheld", "prose.appeals")  # leaf columns under each appeal
-        not_upheld = tuple(c for c in appeals if any(cells[c].column.endswith(k) for k in kinds))
-        return Prose(counts, tuple(outcomes), bases, appeals, not_upheld)
+    def sections(self, raws: list[Any], tables: list[Table]) -> tuple[ReportSection, ...]:
+        """The report's sections in order; a table's takes the table's heading, and every table has one."""
+        out: list[ReportSection] = []
+        by_code = {t.code: t for t in tables}
+        for i, raw in enumerate(raws):
+            where = f"sections[{i}]"
+            table = self.get(raw, "table", where, str, "")
+            if table and table not in by_code:
+                raise self.fail(where, f"没有表 {table!r}")
+            heading = by_code[table].heading if table else self.get(raw, "heading", where, str)
+            number = heading.split("、", 1)[0]
+            if not number or number == heading or any(ch not in NUMERALS for ch in number):
+                raise self.fail(where, f"标题 {heading!r} 应以“一、”等序号开头")
+            topics = tuple(self.strings(raw, "topics", where))
+            if not topics or not all(topics):
+                raise self.fail(where, "topics 应列出标题中的词")
+            out.append(ReportSection(number, heading, topics, table))
+        numbers = [s.number for s in out]
+        if len(set(numbers)) != len(numbers):
+            raise self.fail("sections", "章节序号重复")
+        missing = [t.code for t in tables if t.code not in {s.table for s in out}]
+        if missing:
+            raise self.fail("sections", f"表 {missing!r} 不在任何章节中")
+        return tuple(out)
 
     def term(self, text: str, c: str, where: str, cells: dict[str, Cell]) -> Term:
         """ "-previous:t3_forward_{c}" -> Term; "-" subtracts, "previous:" is a cell of last year's workbook."""

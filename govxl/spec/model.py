@@ -188,18 +188,46 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """One of the numbered sections of the published report, in the official order: a table's (二、主动公开…),
+    or one the office writes in its own words (一、总体情况); `topics` are words one of which a published
+    report's heading of the section carries, in every variant seen."""
+
+    number: str  # 一, 二 …: the heading's number
+    heading: str
+    topics: tuple[str, ...]
+    table: str = ""  # the code of the table the section is; "" for the office's own words
+
+
+@dataclass(frozen=True)
+class RowSentence:
+    """A generated sentence said of each of some rows of a table, in the words of its columns: `text` names
+    the row's label as {label} and its number in a column as {<column code>}; `rows` are (row code, label,
+    column code -> cell code); a row of `only_if_any` is said only when one of its numbers is not 0."""
+
+    text: str
+    rows: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    only_if_any: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Prose:
-    """What the prose rules compare a report's sentences with, declared per edition: each stated quantity by
-    the name the rules use (new, carried, done, forward, review, norm_made, norm_valid) with the cells whose sum
-    it must equal; the outcome groups of table 三 (予以公开 …) with their cells; the quantities a percentage
-    may be a share of, in the order they are tried; table 四's cells, and those that must be 0 when every
-    case is said to have been upheld."""
+    """What the prose rules compare a report's sentences with, and what the generated sentences say, declared
+    per edition: each stated quantity by the name the rules use (new, carried, done, forward, review, suits,
+    norm_made, norm_valid, unpaid_fee) with the cells whose sum it must equal, and what a message calls it
+    (`names`: the edition's word, else its first cell's labels); the outcome groups of table 三 (予以公开 …)
+    with their cells, and those a generated sentence lists, in order (`listed`); the quantities a percentage
+    may be a share of, in the order they are tried; table 四's cells, and those that must be 0 when every case
+    is said to have been upheld; the sentence said of table 二's rows (`disclosure`)."""
 
     counts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     outcomes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     share_bases: tuple[tuple[str, ...], ...] = ()
     appeals: tuple[str, ...] = ()
     not_upheld: tuple[str, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)
+    listed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    disclosure: RowSentence | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +246,7 @@ class Edition:
     default: bool = False  # the edition a command uses when none is given or can be told
     markers: tuple[str, ...] = ()  # words in a published report's table 二 that only this edition prints
     prose: Prose = field(default_factory=Prose, repr=False)
+    sections: tuple[ReportSection, ...] = field(default=(), repr=False)  # the report's, in the official order
 
     @property
     def rule_making_cells(self) -> tuple[str, ...]:
@@ -236,6 +265,11 @@ class Edition:
         """Every official choice of the agency-level field: a value off this list says nothing of 规章 power."""
         code = self.rule_making_levels[0]
         return next((f.choices for f in self.cover.fields if f.code == code), ())
+
+    @property
+    def own_sections(self) -> tuple[str, ...]:
+        """The numbers of the sections that are the office's own words (一, 五, 六), not a table."""
+        return tuple(s.number for s in self.sections if not s.table)
 
     def table(self, code: str) -> Table:
         return next(t for t in self.tables if t.code == code)
