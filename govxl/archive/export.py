@@ -79,8 +79,8 @@ def export(
 
 def corrections(arch: Archive, id: int) -> bytes:
     """The correction workbook `govxl check` writes for the submission, with the findings stored for it."""
-    from govxl.checker import _formulas_to_keep, read_all
-    from govxl.corrections import build_corrections
+    from govxl.checker import read_all
+    from govxl.corrections import build_corrections, formulas_to_keep
 
     s = arch.get(id)
     data = arch.original(id)
@@ -91,7 +91,7 @@ def corrections(arch: Archive, id: int) -> bytes:
     if filing is None:
         raise GovxlError(f"档案中的报送 {s.label()} 无法读取：{problem}")
     report = FileReport(s.filename, s.edition, filing.unit, filing.year, arch.findings(id))
-    keep, sheets = _formulas_to_keep(filing)
+    keep, sheets = formulas_to_keep(filing)
     try:
         return build_corrections(data, report, s.filename, keep, sheets)
     except GovxlError as exc:
