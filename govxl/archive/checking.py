@@ -34,7 +34,8 @@ def check_with_archive(
     used: dict[int, int] = {}
     from govxl.archive import open_archive
 
-    with open_archive(location) as arch, tempfile.TemporaryDirectory(prefix="govxl-check-") as tmp:
+    # checking only reads the archive: one named that is not there is a mistyped path, not a new archive
+    with open_archive(location, create=False) as arch, tempfile.TemporaryDirectory(prefix="govxl-check-") as tmp:
         for year, positions in by_year.items():
             last = queries.current(arch, year - 1) if year is not None else {}
             chosen = {}

@@ -30,10 +30,15 @@ ROSTER = click.option(
 )
 
 
-def _open(location: str | None) -> Archive:
+def _open(location: str | None, *, writing: bool = False) -> Archive:
+    """The archive a command works on. Commands that store (add, roster) create it when new. Commands that
+    only read create none where --archive names one that is not there (a mistyped path would otherwise get
+    an empty archive that answers every question with nothing): that is refused, naming the path. The
+    default place (./govxl-archive.sqlite or $GOVXL_ARCHIVE) is where the archive lives, so an empty one is
+    opened there as before."""
     from govxl.archive import open_archive
 
-    return open_archive(location)
+    return open_archive(location, create=writing or location is None)
 
 
 @click.group("archive", cls=_Group)
@@ -56,7 +61,7 @@ def add(ctx: click.Context, files: tuple[str, ...], roster: Path | None, locatio
     from govxl.merge import read_roster
 
     units = read_roster(roster) if roster else None
-    with _open(location) as arch:
+    with _open(location, writing=True) as arch:
         added = arch.add_paths([Path(f) for f in files], progress=sys.stderr.isatty() and fmt == "text")
         years = sorted({a.year for a in added if a.submission_id is not None and a.year is not None})
         if units is not None:
@@ -83,7 +88,7 @@ def roster_command(roster_file: Path, year: int, location: str | None) -> None:
     from govxl.merge import read_roster
 
     units = read_roster(roster_file)
-    with _open(location) as arch:
+    with _open(location, writing=True) as arch:
         arch.save_roster(year, units)
     click.echo(f"已导入 {year} 年度名单：{len(units)} 个单位")
 
