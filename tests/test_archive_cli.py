@@ -215,3 +215,28 @@ def test_an_id_or_year_no_database_holds_is_a_message_in_an_archive_there(govxl:
         r = govxl("archive", *args, *archive)
         assert r.returncode == 2 and said in r.stderr, (args, r.stdout + r.stderr)
         _no_trace(r.stdout + r.stderr)
+
+
+def test_export_names_the_submissions_not_its_temporary_folder(govxl: Govxl, tmp_path: Path) -> None:
+    """From an audit: export's summary named each file by a path in a temporary folder that was gone by the
+    time it was read. It names the submission (#编号 单位 年度（原文件名）) and the output asked for."""
+    archive = ["--archive", str(tmp_path / "a.sqlite")]
+    unit_file(tmp_path / "in", "1甲.xlsx", "甲区人民政府办公室")
+    unit_file(tmp_path / "in", "2乙.xlsx", "乙区司法局", t3_new_np=99)
+    assert govxl("archive", "add", str(tmp_path / "in"), *archive).returncode == 1
+    out = tmp_path / "汇总.xlsx"
+    done = govxl("archive", "export", "--year", "2024", "-o", str(out), *archive)
+    assert done.returncode == 1, done.stderr  # 乙 has errors: not summed
+    assert f"写入 {out}（2024年度" in done.stdout
+    assert "未汇总（有错误）：#2 乙区司法局 2024 年度（2乙.xlsx）（" in done.stdout, done.stdout
+    assert "govxl-export-" not in done.stdout + done.stderr
+    done = govxl(
+        "archive", "export", "--year", "2024", "-o", str(tmp_path / "汇总2.xlsx"), "--format", "json", *archive
+    )
+    summary = json.loads(done.stdout)
+    assert summary["output"] == str(tmp_path / "汇总2.xlsx")
+    assert sorted(f["path"] for f in summary["files"]) == [
+        "#1 甲区人民政府办公室 2024 年度（1甲.xlsx）",
+        "#2 乙区司法局 2024 年度（2乙.xlsx）",
+    ]
+    assert "govxl-export-" not in done.stdout + done.stderr
