@@ -55,6 +55,8 @@ def connect(location: str | None, create: bool = True) -> tuple[sa.Engine, str]:
         raise _absent(str(path))
     _inspect_file(path)
     if not path.exists():
+        if not create:  # it was there a moment ago: still, a command that only reads makes none
+            raise _absent(str(path))
         _create_file(path)
         _inspect_file(path)
     engine = _sqlite_engine(path)
