@@ -9,7 +9,6 @@ from pathlib import Path
 from govxl.errors import GovxlError
 from govxl.filing import Filing
 from govxl.findings import FileReport, Finding, explanation_unit
-from govxl.grid import grid_for
 from govxl.reader import read_filing
 from govxl.validation import (
     explain,
@@ -53,7 +52,7 @@ def check_paths(
     `output_dir`); with `previous`, also check each against its unit's workbook of the year before. A file
     that cannot be read gets a report with `problem` set; the others go on. Among several inputs, govxl's own
     correction workbooks are skipped (their originals are checked); given alone, one is checked."""
-    from govxl.corrections import PROP_OF, PROP_UNIT
+    from govxl.corrections import PROP_OF, PROP_UNIT, formulas_to_keep
 
     filings, problems = read_all(paths, edition, progress=progress and len(paths) > 1)
     skip = [len(paths) > 1 and f is not None and PROP_OF in f.properties for f in filings]
@@ -86,7 +85,7 @@ def check_paths(
         if trouble:
             report.problem = trouble
         else:
-            writes.append((report, path, target, *_formulas_to_keep(filing)))
+            writes.append((report, path, target, *formulas_to_keep(filing)))
     if writes:
         from govxl.pool import pool_map
 
@@ -108,23 +107,10 @@ def _write_one(
 
 
 def _formulas_to_keep(filing: Filing) -> tuple[dict[tuple[str, str], str], list[str]]:
-    """The template's own formulas in the filing's sheets (its totals, its live checks) by (sheet, cell),
-    and the names of those sheets: any other formula there is the user's and is not copied live."""
-    from govxl.grid import a1
+    """Its home is govxl.corrections.formulas_to_keep; benchmarks/check.py still calls it by this name."""
+    from govxl.corrections import formulas_to_keep
 
-    grid = grid_for(filing.edition)
-    keep: dict[tuple[str, str], str] = {}
-    for code, ok in filing.formulas_ok.items():
-        if ok:
-            ref = filing.ref(grid, code)
-            keep[(ref.sheet, ref.cell)] = grid.formula_at(code, ref.cell)
-    sheets = []
-    for sg in grid.sheets:
-        name = filing.sheet_names.get(sg.name, sg.name)
-        sheets.append(name)
-        for check in sg.checks:
-            keep.setdefault((name, a1(check.place.row, check.place.col)), grid.check_formula(check.equation))
-    return keep, sheets
+    return formulas_to_keep(filing)
 
 
 def _targets(

@@ -156,3 +156,87 @@ def test_status_without_a_roster_counts_the_units_it_lists(govxl: Govxl, tmp_pat
     assert govxl("archive", "add", str(tmp_path / "in"), *archive).returncode in (0, 1)
     done = govxl("archive", "status", "--year", "2024", *archive)
     assert "共 2 个单位：未报送 0 个，有错误 1 个，待核实 0 个，已通过 1 个" in done.stdout, done.stdout
+
+
+def test_a_command_that_only_reads_never_creates_an_archive(govxl: Govxl, location: str, tmp_path: Path) -> None:
+    """From an audit: `archive status --archive 档案s.sqlite` (a typo) made an empty archive there and said
+    nobody had reported. A command that only reads refuses an archive that is not there, naming it, and makes
+    nothing; add and roster make it."""
+    import sqlalchemy as sa
+
+    sqlite = "://" not in location
+    said = f"档案 {location} 不存在" if sqlite else "中还没有 govxl 档案"
+    workbook = unit_file(tmp_path / "in", "甲.xlsx", "甲区人民政府办公室")
+    before = sorted(tmp_path.rglob("*"))
+    arch = ["--archive", location]
+    for args in (
+        ["archive", "status", "--year", "2024", *arch],
+        ["archive", "list", *arch],
+        ["archive", "history", "甲区人民政府办公室", *arch],
+        ["archive", "export", "--year", "2024", "-o", str(tmp_path / "汇总.xlsx"), *arch],
+        ["archive", "get", "1", "-o", str(tmp_path / "取回.xlsx"), *arch],
+        ["check", str(workbook), "--no-corrections", *arch],
+    ):
+        done = govxl(*args)
+        assert done.returncode == 2, (args, done.stdout + done.stderr)
+        assert said in done.stderr, (args, done.stderr)
+        _no_trace(done.stderr)
+        assert sorted(tmp_path.rglob("*")) == before, args  # no archive, no temporary file, no output
+    if not sqlite:
+        engine = sa.create_engine(location)
+        try:
+            assert sa.inspect(engine).get_table_names() == []
+        finally:
+            engine.dispose()
+    nowhere = tmp_path / "无此文件夹" / "档案.sqlite"
+    done = govxl("archive", "list", "--archive", str(nowhere))
+    assert done.returncode == 2 and f"档案 {nowhere} 不存在" in done.stderr and not nowhere.parent.exists()
+
+    assert govxl("archive", "add", str(workbook), *arch).returncode == 0  # adding makes it
+    done = govxl("archive", "status", "--year", "2024", *arch)
+    assert done.returncode == 0 and "已通过 1 个" in done.stdout, done.stdout
+    roster = tmp_path / "名单.csv"
+    roster.write_text("填报单位\n甲区人民政府办公室\n", encoding="utf-8")
+    other = tmp_path / "另一个档案.sqlite"
+    done = govxl("archive", "roster", str(roster), "--year", "2024", "--archive", str(other))
+    assert done.returncode == 0 and other.exists()  # importing a roster makes one too: it is the first step
+
+
+def test_an_id_or_year_no_database_holds_is_a_message_in_an_archive_there(govxl: Govxl, tmp_path: Path) -> None:
+    """The audit's overflowing ids and years, asked of an archive that exists (the read-only commands refuse
+    one that is not there before they look at an id or a year)."""
+    archive = ["--archive", str(tmp_path / "a.sqlite")]
+    assert govxl("archive", "add", str(unit_file(tmp_path / "in", "a.xlsx", "甲单位")), *archive).returncode == 0
+    for args, said in (
+        (["get", "9" * 23, "-o", str(tmp_path / "g.xlsx")], f"没有编号为 {'9' * 23} 的报送"),
+        (["status", "--year", "9" * 20], "不是有效的报告年度"),
+        (["export", "--year", "0", "-o", str(tmp_path / "e.xlsx")], "不是有效的报告年度"),
+    ):
+        r = govxl("archive", *args, *archive)
+        assert r.returncode == 2 and said in r.stderr, (args, r.stdout + r.stderr)
+        _no_trace(r.stdout + r.stderr)
+
+
+def test_export_names_the_submissions_not_its_temporary_folder(govxl: Govxl, tmp_path: Path) -> None:
+    """From an audit: export's summary named each file by a path in a temporary folder that was gone by the
+    time it was read. It names the submission (#编号 单位 年度（原文件名）) and the output asked for."""
+    archive = ["--archive", str(tmp_path / "a.sqlite")]
+    unit_file(tmp_path / "in", "1甲.xlsx", "甲区人民政府办公室")
+    unit_file(tmp_path / "in", "2乙.xlsx", "乙区司法局", t3_new_np=99)
+    assert govxl("archive", "add", str(tmp_path / "in"), *archive).returncode == 1
+    out = tmp_path / "汇总.xlsx"
+    done = govxl("archive", "export", "--year", "2024", "-o", str(out), *archive)
+    assert done.returncode == 1, done.stderr  # 乙 has errors: not summed
+    assert f"写入 {out}（2024年度" in done.stdout
+    assert "未汇总（有错误）：#2 乙区司法局 2024 年度（2乙.xlsx）（" in done.stdout, done.stdout
+    assert "govxl-export-" not in done.stdout + done.stderr
+    done = govxl(
+        "archive", "export", "--year", "2024", "-o", str(tmp_path / "汇总2.xlsx"), "--format", "json", *archive
+    )
+    summary = json.loads(done.stdout)
+    assert summary["output"] == str(tmp_path / "汇总2.xlsx")
+    assert sorted(f["path"] for f in summary["files"]) == [
+        "#1 甲区人民政府办公室 2024 年度（1甲.xlsx）",
+        "#2 乙区司法局 2024 年度（2乙.xlsx）",
+    ]
+    assert "govxl-export-" not in done.stdout + done.stderr

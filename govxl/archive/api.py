@@ -17,12 +17,13 @@ if TYPE_CHECKING:
     from govxl.merge import MergeResult
 
 
-def open_archive(location: str | None = None) -> Archive:
+def open_archive(location: str | None = None, *, create: bool = True) -> Archive:
     """The archive at `location`: None -> $GOVXL_ARCHIVE, else ./govxl-archive.sqlite; a path -> SQLite; a
-    postgresql+psycopg://… URL -> PostgreSQL. Created when new; anything else is refused, never modified."""
+    postgresql+psycopg://… URL -> PostgreSQL. Created when new (with `create` false, an archive that is not
+    there is refused and no file is made); anything else is refused, never modified."""
     from govxl.archive.store import connect
 
-    engine, name = connect(location)
+    engine, name = connect(location, create)
     return Archive(engine, name)
 
 

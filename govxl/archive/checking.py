@@ -20,21 +20,21 @@ def check_with_archive(
     the submission id used by the position of each file."""
     import tempfile
 
-    from govxl.archive import queries
+    from govxl.archive import open_archive, queries
     from govxl.checker import check_paths, read_all
     from govxl.filing import unit_key
     from govxl.report import safe
 
-    filings, _ = read_all(files)
-    by_year: dict[int | None, list[int]] = {}
-    for i, f in enumerate(filings):
-        by_year.setdefault(f.year if f is not None else None, []).append(i)
-    reports: list[FileReport | None] = [None] * len(files)
-    notes: list[str] = []
-    used: dict[int, int] = {}
-    from govxl.archive import open_archive
-
-    with open_archive(location) as arch, tempfile.TemporaryDirectory(prefix="govxl-check-") as tmp:
+    # checking only reads the archive: one named that is not there is a mistyped path, not a new archive, and
+    # it is said before a single file is read
+    with open_archive(location, create=False) as arch, tempfile.TemporaryDirectory(prefix="govxl-check-") as tmp:
+        filings, _ = read_all(files)
+        by_year: dict[int | None, list[int]] = {}
+        for i, f in enumerate(filings):
+            by_year.setdefault(f.year if f is not None else None, []).append(i)
+        reports: list[FileReport | None] = [None] * len(files)
+        notes: list[str] = []
+        used: dict[int, int] = {}
         for year, positions in by_year.items():
             last = queries.current(arch, year - 1) if year is not None else {}
             chosen = {}

@@ -15,6 +15,7 @@ from govxl.findings import FileReport
 
 if TYPE_CHECKING:
     from govxl.archive.api import Archive
+    from govxl.archive.model import Submission
     from govxl.merge import MergeResult
 
 
@@ -53,11 +54,13 @@ def export(
     with tempfile.TemporaryDirectory(prefix="govxl-export-") as tmp:
         folder = Path(tmp) / f"{year}年度"
         folder.mkdir()
+        written: dict[Path, Submission] = {}
         for s, name in zip(now, _file_names([s.filename for s in now]), strict=True):
             path = folder / name
             path.write_bytes(data[s.sha256])
             stamp = s.submitted_at.timestamp()
             os.utime(path, (stamp, stamp))  # merge's choice among a unit's files goes by time, as submitted
+            written[path] = s
         roster_path = None
         if units:
             roster_path = Path(tmp) / "名单.csv"
@@ -66,7 +69,7 @@ def export(
             writer.writerow(["填报单位", "单位类型"])
             writer.writerows(units)
             roster_path.write_text(text.getvalue(), encoding="utf-8")
-        return merge(
+        result = merge(
             [folder],
             output,
             roster=roster_path,
@@ -75,12 +78,32 @@ def export(
             agency=agency,
             overwrite=overwrite,
         )
+    return _named_by_submission(result, written)
+
+
+def _named_by_submission(result: MergeResult, written: dict[Path, Submission]) -> MergeResult:
+    """The merge read the submissions from a temporary folder that is gone once it returns: what it says of
+    each file names the submission instead (#编号 单位 年度（原文件名）), which `archive list` and `get` know."""
+    labels = {str(path): s.label() for path, s in written.items()}
+
+    def named(text: str) -> str:
+        for path, label in labels.items():
+            text = text.replace(path, label)
+        return text
+
+    for e in result.entries:
+        label = labels.get(str(e.path))
+        if label is not None:
+            e.path = Path(label)
+        e.reason, e.problem = named(e.reason), named(e.problem)
+    result.problems = [named(p) for p in result.problems]
+    return result
 
 
 def corrections(arch: Archive, id: int) -> bytes:
     """The correction workbook `govxl check` writes for the submission, with the findings stored for it."""
-    from govxl.checker import _formulas_to_keep, read_all
-    from govxl.corrections import build_corrections
+    from govxl.checker import read_all
+    from govxl.corrections import build_corrections, formulas_to_keep
 
     s = arch.get(id)
     data = arch.original(id)
@@ -91,7 +114,7 @@ def corrections(arch: Archive, id: int) -> bytes:
     if filing is None:
         raise GovxlError(f"档案中的报送 {s.label()} 无法读取：{problem}")
     report = FileReport(s.filename, s.edition, filing.unit, filing.year, arch.findings(id))
-    keep, sheets = _formulas_to_keep(filing)
+    keep, sheets = formulas_to_keep(filing)
     try:
         return build_corrections(data, report, s.filename, keep, sheets)
     except GovxlError as exc:

@@ -1,33 +1,25 @@
-"""Adding workbooks: read them in parallel, check them as `govxl check` does in one validation pass (with the
-cross-year rules against each unit's archived previous year), and store each in a transaction of its own."""
+"""Adding workbooks: read them in parallel (files, or uploaded bytes), check them as `govxl check` does in one
+validation pass (with the cross-year rules against each unit's archived previous year), and hand each to
+govxl.archive.records, which stores it whole or not at all."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
-import math
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
-from govxl.archive import queries, schema
+from govxl.archive import queries
 from govxl.archive.model import Added, UnitMismatch, status_of
-from govxl.archive.store import in_transaction
+from govxl.archive.records import BATCH, flush, record
 from govxl.errors import GovxlError
 from govxl.filing import Filing, unit_key
 from govxl.findings import FileReport
 
 if TYPE_CHECKING:
     from govxl.archive.api import Archive
-
-
-BATCH = 32  # submissions per transaction
 
 
 @dataclass
@@ -168,30 +160,10 @@ def _check_and_store(arch: Archive, year: int | None, items: list[Item], added: 
             continue
         ed, k = row_of[i]
         values = columns[ed][1]
-        pending.append((done, _record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})))
+        pending.append((done, record(filing, it.name, data, report, done, {c: v[k] for c, v in values.items()})))
         if len(pending) == BATCH:
-            _flush(arch, pending)
-    _flush(arch, pending)
-
-
-def _flush(arch: Archive, pending: list[tuple[Added, dict[str, Any]]]) -> None:
-    """Store the pending submissions in one transaction: each is whole or absent whatever happens, and a
-    commit per few dozen files rather than per file keeps storing cheap beside checking."""
-    if not pending:
-        return
-
-    def step(conn: sa.Connection) -> list[tuple[int, bool, int | None]]:
-        return [_store(conn, record) for _, record in pending]
-
-    try:
-        stored = in_transaction(arch.engine, step)
-    except sa.exc.SQLAlchemyError as exc:
-        from govxl.archive.store import database_error
-
-        raise database_error(arch.name, exc) from None
-    for (done, _), (submission_id, duplicate, supersedes) in zip(pending, stored, strict=True):
-        done.submission_id, done.duplicate, done.supersedes = submission_id, duplicate, supersedes
-    pending.clear()
+            flush(arch, pending)
+    flush(arch, pending)
 
 
 def _columns(edition: str, frame: Any) -> dict[str, Any]:
@@ -227,103 +199,3 @@ def _previous_filings(arch: Archive, year: int | None, filings: list[Filing]) ->
             raise GovxlError(f"档案中的上年报表 {s.label()} 无法读取：{problem}")
         out[key] = (s, filing)
     return out
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _record(
-    filing: Filing, name: str, data: bytes, report: FileReport, done: Added, numbers: dict[str, float]
-) -> dict[str, Any]:
-    from govxl.spec import PROP_VERSION, load_edition
-
-    ed = load_edition(filing.edition)
-    cover = {}
-    for field in ed.cover.fields:
-        raw = filing.cover.get(field.code)
-        if raw is not None and raw != "":
-            cover[field.code] = str(raw)
-    cells = {
-        "numbers": {code: None if math.isnan(v) else float(v) for code, v in numbers.items()},
-        "cover": cover,
-    }
-    return {
-        "sha256": filing.sha256,
-        "data": data,
-        "submission": {
-            "unit": filing.unit,
-            "unit_key": unit_key(filing.unit),
-            "year": filing.year,
-            "edition": filing.edition,
-            "template_version": filing.properties.get(PROP_VERSION, ""),
-            "filename": Path(name).name,
-            "status": done.status,
-            "errors": done.errors,
-            "warnings": done.warnings,
-            "previous_id": done.previous_id,
-        },
-        "cells": cells,
-        "findings": [
-            {
-                "seq": n,
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-                "cells": _json([[c.sheet, c.cell, c.code] for c in f.cells]),
-                "expected": _json(f.expected),
-                "actual": _json(f.actual),
-                "source": f.source,
-                "explanation": f.explanation,
-            }
-            for n, f in enumerate(report.findings)
-        ],
-    }
-
-
-@functools.cache
-def _statements(dialect: str) -> dict[str, Any]:
-    """The statements of an add, built once (building them per submission costs more than running them)."""
-    blob: Any
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        blob = pg_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        blob = sqlite_insert(schema.blobs).on_conflict_do_nothing(index_elements=["sha256"])
-    sub = schema.submissions
-    return {
-        "latest": sa.select(sub.c.id, sub.c.sha256)
-        .where(sub.c.unit_key == sa.bindparam("unit_key"), sub.c.year == sa.bindparam("year"))
-        .order_by(sub.c.id.desc())
-        .limit(1),
-        "blob": blob,
-        "submission": sa.insert(sub).returning(sub.c.id),
-        "cells": sa.insert(schema.cells),
-        "findings": sa.insert(schema.findings),
-        "lock": sa.text("SELECT pg_advisory_xact_lock(:k)"),
-    }
-
-
-def _store(conn: sa.Connection, record: dict[str, Any]) -> tuple[int, bool, int | None]:
-    """One submission, whole: its bytes (once per content), its row, its cells and findings. Returns its id,
-    whether the same bytes already were the unit-year's current submission (then nothing is added), and the
-    submission it supersedes."""
-    do = _statements(conn.dialect.name)
-    row = record["submission"]
-    if conn.dialect.name == "postgresql":  # one writer per unit-year, so two adds never supersede the same one
-        digest = hashlib.sha256(f"{row['unit_key']}|{row['year']}".encode()).digest()
-        conn.execute(do["lock"], {"k": int.from_bytes(digest[:8], "big", signed=True)})
-    latest = conn.execute(do["latest"], {"unit_key": row["unit_key"], "year": row["year"]}).first()
-    if latest is not None and latest.sha256 == record["sha256"]:
-        return int(latest.id), True, None
-    conn.execute(do["blob"], {"sha256": record["sha256"], "size": len(record["data"]), "data": record["data"]})
-    supersedes = int(latest.id) if latest is not None else None
-    values = {**row, "sha256": record["sha256"], "submitted_at": datetime.now(UTC), "supersedes": supersedes}
-    new_id = int(conn.execute(do["submission"], values).scalar_one())
-    conn.execute(do["cells"], {"submission_id": new_id, **record["cells"]})
-    if record["findings"]:
-        conn.execute(do["findings"], [{"submission_id": new_id, **f} for f in record["findings"]])
-    return new_id, False, supersedes

@@ -32,9 +32,10 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
-def connect(location: str | None) -> tuple[sa.Engine, str]:
-    """The engine of the archive at `location` (created if new), and how messages name it. Refuses, without
-    writing a byte, anything that is not a govxl archive or is one from a newer govxl."""
+def connect(location: str | None, create: bool = True) -> tuple[sa.Engine, str]:
+    """The engine of the archive at `location` (created if new, unless `create` is false: then an archive that
+    is not there is refused, and nothing is made), and how messages name it. Refuses, without writing a byte,
+    anything that is not a govxl archive or is one from a newer govxl."""
     where = resolve(location)
     if is_url(where):
         try:
@@ -42,16 +43,20 @@ def connect(location: str | None) -> tuple[sa.Engine, str]:
         except sa.exc.ArgumentError:
             raise GovxlError(f"档案地址无效：{where}（应为文件路径或 postgresql+psycopg://… 地址）") from None
         if url.get_backend_name() == "sqlite":
-            return connect(url.database or "")
+            return connect(url.database or "", create)
         if url.get_backend_name() != "postgresql":
             raise GovxlError(f"档案地址 {where} 不受支持：请用 SQLite 文件路径或 postgresql+psycopg://… 地址")
         name = url.render_as_string(hide_password=True)
         engine = sa.create_engine(url, pool_pre_ping=True)
-        _initialise(engine, name, sqlite=False)
+        _initialise(engine, name, sqlite=False, create=create)
         return engine, name
     path = Path(where)
+    if not create and not path.exists():
+        raise _absent(str(path))
     _inspect_file(path)
     if not path.exists():
+        if not create:  # it was there a moment ago: still, a command that only reads makes none
+            raise _absent(str(path))
         _create_file(path)
         _inspect_file(path)
     engine = _sqlite_engine(path)
@@ -111,6 +116,11 @@ def _sqlite_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _absent(name: str, sqlite: bool = True) -> GovxlError:
+    where = f"档案 {name} 不存在；请检查档案路径" if sqlite else f"数据库 {name} 中还没有 govxl 档案；请检查地址"
+    return GovxlError(f"{where}。新建档案请用 govxl archive add（归档报表）或 govxl archive roster（导入名单）")
+
+
 def _not_ours(name: str, why: str) -> GovxlError:
     return GovxlError(f"{name} 不是 govxl 档案（{why}），不会使用或改动它；请指定另一个档案文件")
 
@@ -161,7 +171,7 @@ def _judge(name: str, rows: dict[str, str]) -> int:
     return int(version)
 
 
-def _initialise(engine: sa.Engine, name: str, *, sqlite: bool, wal: bool = True) -> None:
+def _initialise(engine: sa.Engine, name: str, *, sqlite: bool, wal: bool = True, create: bool = True) -> None:
     def step(conn: sa.Connection) -> None:
         if not sqlite:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
@@ -175,6 +185,8 @@ def _initialise(engine: sa.Engine, name: str, *, sqlite: bool, wal: bool = True)
         ours = {t for t in tables if t.startswith("govxl_")}
         if (sqlite and tables) or ours:
             raise _not_ours(name, f"已有数据表 {'、'.join(sorted(ours or tables)[:5])}，但没有 govxl_meta")
+        if not create:  # a database that holds no archive yet: a command that only reads does not make one
+            raise _absent(name, sqlite)
         if sqlite:
             conn.exec_driver_sql(f"PRAGMA application_id = {schema.SQLITE_APPLICATION_ID}")
         schema.metadata.create_all(conn)

@@ -8,9 +8,10 @@ spreadsheet library has to accept (or re-save) the user's file, so what the read
 written, and in a few milliseconds. Every text is written as text (inline strings, XML-escaped, control
 characters removed); a formula the user typed where the template has none is written as its text.
 
-The modules: `targets` (where the workbook goes, what is there already), `package` (the zip and its parts),
-`styles`, `sheets` (highlights, formulas as text), `comments`, `results` (the 校验结果 sheet) and `build`
-(all of it, in order); this module writes the result and is the public face.
+The modules: `targets` (where the workbook goes, what is there already), `keep` (which of the filing's
+formulas stay live), `package` (the zip and its parts), `styles`, `sheets` (highlights, formulas as text),
+`comments`, `results` (the 校验结果 sheet) and `build` (all of it, in order); this module writes the result
+and is the public face.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from govxl.corrections.build import build_corrections
+from govxl.corrections.keep import formulas_to_keep
 from govxl.corrections.results import HEADER, WIDTHS
 from govxl.corrections.styles import FILLS
 from govxl.corrections.targets import (
@@ -48,6 +50,7 @@ __all__ = [
     "candidate_paths",
     "corrections_path",
     "explanations_in",
+    "formulas_to_keep",
     "inspect_target",
     "write_corrections",
 ]
