@@ -12,8 +12,12 @@ import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from govxl.extract import Extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -52,6 +56,16 @@ def corpus_file(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"真实报告语料不在 {CORPUS}（shared/corpus 缺失），跳过依赖语料的测试")
     return path
+
+
+@functools.cache
+def corpus_extraction(name: str) -> Extraction:
+    """extract() of a corpus report, once a test process: it is deterministic, and a PDF takes up to a
+    second, which the many tests that read the same report would pay each. The result is shared: read it,
+    never change it."""
+    from govxl.extract import extract
+
+    return extract(corpus_file(name))
 
 
 @pytest.fixture(scope="session")

@@ -161,7 +161,7 @@ def test_a_workbook_without_unit_is_checked_but_not_stored(location: str, tmp_pa
 
 
 def _sheets(path: Path) -> dict[str, list[list[object]]]:
-    book = openpyxl.load_workbook(path)
+    book = openpyxl.load_workbook(path, read_only=True)
     out = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
     book.close()
     return out

@@ -3,7 +3,7 @@ LibreOffice or Gnumeric (real stored totals), or had a total typed over (reporte
 
 from __future__ import annotations
 
-import io
+import functools
 import random
 from pathlib import Path
 
@@ -11,23 +11,21 @@ import openpyxl
 import pytest
 
 from govxl.checker import check_paths
-from govxl.grid import grid_for
 from govxl.spec import load_edition
-from govxl.workbook import render
 from tests.conftest import Recalc
-from tests.helpers import T3, clean_values
+from tests.helpers import T3, OpenpyxlFiller, clean_values
 from tests.test_libreoffice import random_fill
 
 pytestmark = pytest.mark.soffice
 
 
+@functools.cache
+def _filler() -> OpenpyxlFiller:
+    return OpenpyxlFiller("2021")
+
+
 def fill_by_openpyxl(path: Path, values: dict) -> Path:
-    grid = grid_for("2021")
-    wb = openpyxl.load_workbook(io.BytesIO(render("2021")))
-    for code, value in values.items():
-        wb[grid.sheet_of(code).name][grid.address(code)] = value
-    wb.save(path)
-    return path
+    return _filler().fill(path, values)
 
 
 def detailed(report) -> set[tuple]:

@@ -18,6 +18,7 @@ from govxl.reader import read_filing
 from govxl.spec import compute_totals, load_edition
 from govxl.workbook import render
 from tests.conftest import Recalc
+from tests.helpers import OpenpyxlFiller, sheet_values
 from tests.official_labels import T2_ROWS_2019, T2_SHEET, T3_COLUMNS, T3_NOTE, T3_ROWS_2019, T3_SHEET, T4_COLUMNS
 from tests.test_cli import govxl
 from tests.test_template_labels import box_at, chain_across, chain_down
@@ -108,18 +109,13 @@ def test_template_to_merge_through_libreoffice(tmp_path: Path, recalc: Recalc, e
             v[f"t3_new_{col}"] = done - min(done, 1) + v[f"t3_forward_{col}"]
         v.update(unit=f"单位{i}", year=ed.first_year, level="省级人民政府", contact="x", phone="1")
         fills.append(v)
-    src = []
-    for i, v in enumerate(fills):
-        wb = openpyxl.load_workbook(io.BytesIO(render(edition)))
-        for code, value in v.items():
-            wb[grid.sheet_of(code).name][grid.address(code)] = value
-        wb.save(tmp_path / f"u{i}.xlsx")
-        src.append(tmp_path / f"u{i}.xlsx")
+    filler = OpenpyxlFiller(edition)
+    src = [filler.fill(tmp_path / f"u{i}.xlsx", v) for i, v in enumerate(fills)]
     recalculated = recalc(src, tmp_path / "lo")
     for path, v in zip(recalculated, fills, strict=True):
-        wb = openpyxl.load_workbook(path, data_only=True)
+        cells = sheet_values(path)
         for code, total in compute_totals(ed, v).items():
-            assert wb[grid.sheet_of(code).name][grid.address(code)].value == total, code
+            assert cells.get((grid.sheet_of(code).name, grid.address(code))) == total, code
     reports = check_paths(recalculated)
     assert all(r.valid and r.edition == edition for r in reports), [f.message for r in reports for f in r.findings]
     result = merge(recalculated, tmp_path / "merged.xlsx", jobs=1)

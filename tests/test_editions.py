@@ -69,11 +69,12 @@ def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def named_values(path: Path, codes: list[str]) -> dict[str, Any]:
-    wb = openpyxl.load_workbook(path, data_only=False)
+    wb = openpyxl.load_workbook(path, data_only=False, read_only=True)
     out = {}
     for code in codes:
         ((sheet, ref),) = wb.defined_names[f"gx_{code}"].destinations
         out[code] = wb[sheet][ref.replace("$", "")].value
+    wb.close()
     return out
 
 

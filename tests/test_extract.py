@@ -12,7 +12,7 @@ import pytest
 from govxl.checker import table_findings
 from govxl.extract import extract
 from govxl.reader import read_filing
-from tests.conftest import ROOT, CorpusRun, corpus_file
+from tests.conftest import ROOT, CorpusRun, corpus_extraction, corpus_file
 from tests.helpers import T2, T3, T4
 from tests.test_cli import govxl
 
@@ -28,7 +28,7 @@ def compact(findings, rule: str) -> set[tuple[str, str, str]]:  # type: ignore[n
 
 
 def test_seed_report_extracts_to_the_example_workbook() -> None:
-    x = extract(corpus_file("002_linzi_gov_office_2024.txt"))
+    x = corpus_extraction("002_linzi_gov_office_2024.txt")
     assert (x.edition, x.year, x.unit) == ("2021", 2024, "临淄区人民政府办公室")
     example = read_filing(ROOT / "examples" / "linzi_gov_office_2024.xlsx")
     assert dict(x.filing.inputs) == dict(example.inputs)
@@ -41,7 +41,7 @@ def test_seed_report_extracts_to_the_example_workbook() -> None:
 
 def test_rows_on_lines_between_pipes_cut_off_mid_row() -> None:
     """003: table 二 complete; table 三 up to (三)7, whose last cell the excerpt lost."""
-    x = extract(corpus_file("003_shenzhen_longgang_dept_2024.txt"))
+    x = corpus_extraction("003_shenzhen_longgang_dept_2024.txt")
     ins = x.filing.inputs
     assert [ins[f"t2_{r}_{c}"] for r in ("rule", "norm") for c in ("made", "repealed", "valid")] == [
         0,
@@ -65,7 +65,7 @@ def test_rows_on_lines_between_pipes_cut_off_mid_row() -> None:
 
 def test_cells_on_lines_with_blanks_and_typos() -> None:
     """006: one cell per line; blank cells; two label typos; 予以公开 with a blank 总计."""
-    x = extract(corpus_file("006_changchun_erdao_fwzs_2022.txt"))
+    x = corpus_extraction("006_changchun_erdao_fwzs_2022.txt")
     assert row(x, "new") == [56, 0, 0, 0, 0, 0] and x.published_totals["t3_new_total"] == 56
     assert row(x, "open") == [18, 0, 0, 0, 0, 0] and x.published_totals["t3_open_total"] == 0
     assert compact(x.findings, "E2") == {("E2", T3, "D8"), ("E2", T3, "D13")}
@@ -75,7 +75,7 @@ def test_cells_on_lines_with_blanks_and_typos() -> None:
 
 def test_2019_form_with_a_truncated_header() -> None:
     """011: a 2020 report on the 2019 form, its header cut to "本年新 | 本年新"."""
-    x = extract(corpus_file("011_weishan_liangcheng_town_2020.txt"))
+    x = corpus_extraction("011_weishan_liangcheng_town_2020.txt")
     assert (x.edition, x.year) == ("2019", 2020)
     assert [x.filing.inputs[f"t2_norm_{c}"] for c in ("made", "published", "public_total")] == [0, 0, 0]
     assert row(x, "new") == [0] * 6 and row(x, "carried") == [0] * 6
@@ -84,7 +84,7 @@ def test_2019_form_with_a_truncated_header() -> None:
 
 def test_rows_with_only_first_and_total_cells() -> None:
     """019: rows print 自然人 and 总计 only; the 部分公开 row has one number whose column can't be told."""
-    x = extract(corpus_file("019_yueyang_nanhu_bureau_2019.txt"))
+    x = corpus_extraction("019_yueyang_nanhu_bureau_2019.txt")
     assert row(x, "new") == [3, 0, 0, 0, 0, 0] and x.published_totals["t3_new_total"] == 3
     assert row(x, "open") == [3, 0, 0, 0, 0, 0]
     assert all(math.isnan(v) for v in row(x, "partial"))
@@ -101,7 +101,7 @@ def test_html_page_gives_the_same_numbers(tmp_path: Path) -> None:
     # a script in the head must not leak into the text
     page.write_text(as_html(text).replace("<html>", "<html><head><script>var x = 1;</script></head>", 1))
     x = extract(page)
-    assert dict(x.filing.inputs) == dict(extract(corpus_file("002_linzi_gov_office_2024.txt")).filing.inputs)
+    assert dict(x.filing.inputs) == dict(corpus_extraction("002_linzi_gov_office_2024.txt").filing.inputs)
 
 
 def test_no_corpus_file_crashes(corpus_extracted: CorpusRun) -> None:
@@ -222,7 +222,7 @@ T4_CODES = [
 @pytest.mark.parametrize("name", list(PDF_REPORTS))
 def test_pdf_reports_extract_to_their_published_numbers(name: str) -> None:
     want = PDF_REPORTS[name]
-    x = extract(corpus_file(f"pdf/{name}.pdf"))
+    x = corpus_extraction(f"pdf/{name}.pdf")
     assert (x.edition, x.year, x.unit) == ("2021", want["year"], want["unit"])
     assert x.found == 200
     assert [x.filing.inputs[c] for c in T2_CODES] == want["t2"]
@@ -242,7 +242,7 @@ def test_pdf_reports_extract_to_their_published_numbers(name: str) -> None:
 
 def test_hybrid_reports_note_their_2019_layout() -> None:
     """c02/c03 put table 三 on the 2019 layout: one （六）其他处理 row, counted as its last 2021 item."""
-    x = extract(corpus_file("pdf/c03_huaian_hongze_district_gov_2024.pdf"))
+    x = corpus_extraction("pdf/c03_huaian_hongze_district_gov_2024.pdf")
     assert ("E3", T3, "D27") in compact(x.findings, "E3")
     assert row(x, "otherwise_other") == [0] * 6
 
@@ -322,7 +322,7 @@ EXCERPTS: dict[str, tuple[dict[str, float], set[str]]] = {
 @pytest.mark.parametrize("name", list(EXCERPTS))
 def test_excerpts_extract_what_they_hold(name: str) -> None:
     present, cut = EXCERPTS[name]
-    x = extract(corpus_file(f"{name}.txt"))
+    x = corpus_extraction(f"{name}.txt")
     values = {**dict(x.filing.inputs), **x.published_totals}
     assert {c: values[c] for c in present} == present
     missing = {c for f in x.findings if f.rule == "E1" for c in (ref.code for ref in f.cells)}
@@ -334,7 +334,7 @@ def test_excerpts_extract_what_they_hold(name: str) -> None:
 def test_a_2022_report_on_the_2019_form() -> None:
     """013: the 2019 table 二 in a 2022 report, every cell empty: the form is told from the labels, the year
     mismatch is said, and nothing is invented."""
-    x = extract(corpus_file("013_jiaxian_xizhen_town_2022.txt"))
+    x = corpus_extraction("013_jiaxian_xizhen_town_2022.txt")
     assert (x.edition, x.year, x.found) == ("2019", 2022, 0)
     assert ("X5", "封面", "B4") in {f.compact() for f in x.findings}
     assert all(math.isnan(v) for v in x.filing.inputs.values())
@@ -360,13 +360,13 @@ def test_word_document_gives_the_same_numbers(tmp_path: Path) -> None:
     path = tmp_path / "report.docx"
     document.save(str(path))
     x = extract(path)
-    assert dict(x.filing.inputs) == dict(extract(corpus_file("002_linzi_gov_office_2024.txt")).filing.inputs)
+    assert dict(x.filing.inputs) == dict(corpus_extraction("002_linzi_gov_office_2024.txt").filing.inputs)
 
 
 def test_traditional_characters_and_no_headings() -> None:
     """015: a Hubei variant republished in traditional characters, with no section headings in the excerpt;
     explanatory text inside labels, an extra local row, "-" as a value, an empty fee row."""
-    x = extract(corpus_file("015_wuhan_ecology_env_bureau_2020.txt"))
+    x = corpus_extraction("015_wuhan_ecology_env_bureau_2020.txt")
     assert (x.edition, x.year) == ("2019", 2020)
     ins = x.filing.inputs
     assert [ins[f"t2_license_{c}"] for c in ("previous", "change", "decisions")] == [8, 5, 93]
@@ -416,7 +416,7 @@ HYBRID_T3 = {
 def test_hybrid_pdf_table_3_in_full(name: str) -> None:
     from govxl.spec import load_edition
 
-    x = extract(corpus_file(f"pdf/{name}.pdf"))
+    x = corpus_extraction(f"pdf/{name}.pdf")
     values = {**dict(x.filing.inputs), **x.published_totals}
     rows = {c.row for c in load_edition("2021").cells.values() if c.table == "t3"}
     for r in sorted(rows):
@@ -456,7 +456,7 @@ C01_T3 = {
 
 
 def test_city_pdf_table_3_in_full() -> None:
-    x = extract(corpus_file("pdf/c01_huaian_city_gov_2024.pdf"))
+    x = corpus_extraction("pdf/c01_huaian_city_gov_2024.pdf")
     values = {**dict(x.filing.inputs), **x.published_totals}
     for r, want in C01_T3.items():
         assert [values[f"t3_{r}_{c}"] for c in (*COLS, "total")] == want, r

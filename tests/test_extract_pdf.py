@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from govxl.extract import extract
 from govxl.extract.pdf import join_wrapped
 from govxl.validation.prose import check_prose, sentences
-from tests.conftest import corpus_file
+from tests.conftest import corpus_extraction, corpus_file
 
 # a paragraph as a PDF prints it: full lines, wrapped mid-word, then a short last line
 WRAPPED = [
@@ -25,7 +24,7 @@ def _n(findings):  # type: ignore[no-untyped-def]
 
 
 def test_a_sentence_wrapped_mid_word_gives_no_false_n3() -> None:
-    filing = extract(corpus_file("c03_huaian_hongze_district_gov_2024.txt")).filing  # 95 answered, 0 carried on
+    filing = corpus_extraction("c03_huaian_hongze_district_gov_2024.txt").filing  # 95 answered, 0 carried on
     assert "N3" in _n(check_prose(filing, "\n".join(WRAPPED)))  # read line by line: "办理0件" looks like N3
     joined = join_wrapped(WRAPPED)
     assert joined[-1] == "二、主动公开政府信息情况" and len(joined) == 2
@@ -61,7 +60,7 @@ def test_join_wrapped(lines: list[str], want: list[str]) -> None:
 
 
 def test_pdf_prose_is_read_in_whole_sentences() -> None:
-    x = extract(corpus_file("pdf/c01_huaian_city_gov_2024.pdf"))
+    x = corpus_extraction("pdf/c01_huaian_city_gov_2024.pdf")
     said = sentences("\n".join(text for _, text in x.prose))
     # printed as "…3119 件，答" / "复 3050 件（含上年度结转申请 34 件，另有 103 件顺延到下年度" / "答复）…"
     whole = "受理政府信息公开申请 3119 件，答复 3050 件（含上年度结转申请 34 件，另有 103 件顺延到下年度答复）"

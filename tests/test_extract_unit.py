@@ -9,7 +9,7 @@ import pytest
 
 from govxl.extract import extract, write_extraction
 from govxl.reader import read_filing
-from tests.conftest import corpus_file
+from tests.conftest import corpus_extraction, corpus_file
 
 # file -> the agency its title names, by hand; "" where the excerpt has no title naming one (the unit is then
 # left empty, and C1 says so)
@@ -58,14 +58,14 @@ def test_every_corpus_report_has_an_expectation() -> None:
 
 @pytest.mark.parametrize("name", sorted(UNITS))
 def test_unit_is_the_agency_the_title_names(name: str) -> None:
-    assert extract(corpus_file(name)).unit == UNITS[name]
+    assert corpus_extraction(name).unit == UNITS[name]
 
 
 @pytest.mark.parametrize("name", ["005_yangling_audit_2022.txt", "024_panzhihua_xiqu_audit_2020.txt"])
 def test_an_empty_unit_is_said_not_invented(tmp_path: Path, name: str) -> None:
     """The workbook of a report whose title names no agency leaves 填报单位 blank, and checking it says so (C1)."""
     out = tmp_path / "out.xlsx"
-    write_extraction(extract(corpus_file(name)), out)
+    write_extraction(corpus_extraction(name), out)
     filing = read_filing(out)
     c1 = [f for f in filing.findings if f.rule == "C1" and "填报单位" in f.message]
     assert filing.unit == UNITS[name] and bool(c1) == (not UNITS[name])

@@ -13,11 +13,11 @@ import pytest
 
 from govxl.checker import check_paths, filing_findings
 from govxl.errors import GovxlError
-from govxl.extract import extract, write_extraction
+from govxl.extract import write_extraction
 from govxl.grid import CHECK_BROKEN, CHECK_OK, grid_for
 from govxl.published import RECORD_HEADER, read_record
 from govxl.reader import read_filing
-from tests.conftest import CORPUS, CorpusRun, Recalc, corpus_file
+from tests.conftest import CORPUS, CorpusRun, Recalc, corpus_extraction, corpus_file
 from tests.test_cli import govxl
 
 COMPLETE = [
@@ -42,7 +42,7 @@ def seen(findings) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untype
 
 
 def extracted(tmp_path: Path, name: str):  # type: ignore[no-untyped-def]
-    x = extract(corpus_file(name))
+    x = corpus_extraction(name)
     out = tmp_path / (Path(name).stem + ".xlsx")
     write_extraction(x, out)
     return x, out
@@ -216,7 +216,7 @@ def test_reports_of_one_name_get_workbooks_of_their_own(tmp_path: Path) -> None:
 def test_a_share_with_no_base_in_the_tables_is_not_judged() -> None:
     """031 states 占30.61% of a base its tables do not give: the sentence cannot be judged, so no N5 says
     it is wrong with 按数量计算应为（无法计算）."""
-    x = extract(corpus_file("031_shanghai_city_2023.txt"))
+    x = corpus_extraction("031_shanghai_city_2023.txt")
     n5 = [f for f in filing_findings(x.filing) if f.rule == "N5"]
     assert not [f for f in n5 if "无法计算" in f.message or f.expected is None]
 
