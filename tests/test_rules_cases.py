@@ -219,7 +219,7 @@ def test_messages_carry_the_numbers(rule_cases: CaseRun) -> None:
     assert first.message == "自然人列：第一项加第二项之和 15 不等于第三项加第四项之和 14（相差 1）"
     # the identity concerns every input behind （七）总计 too, so a correction can start anywhere
     assert f"{T3}!D5" in {str(c) for c in first.cells} and f"{T3}!D27" in {str(c) for c in first.cells}
-    r = rule_cases.report(cases.named("R3.3", "typed over a row's 总计"))
+    r = rule_cases.report(cases.named("R3.3", "row total typed over"))
     (s2,) = [f for f in r.findings if f.rule == "S2"]
     assert (s2.expected, s2.actual) == ("=SUM(D7:I7)", "手填数字 99")
     (r33,) = [f for f in r.findings if f.rule == "R3.3"]

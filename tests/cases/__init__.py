@@ -134,18 +134,21 @@ def named(rule: str, name: str) -> Case:
 
 
 def rule_of(message: str) -> str:
-    """The rule whose message template `message` is written from ("?" if none)."""
-    return next((rid for rid, pattern in _templates().items() if pattern.fullmatch(message)), "?")
+    """The rule whose message template `message` is written from: of the templates it fits, the one with the
+    most fixed words (a template of fields alone, such as E3's, fits anything); "?" if none fits."""
+    fits = [(len(words), rid) for rid, (words, pattern) in _templates().items() if pattern.fullmatch(message)]
+    best = max(fits, default=(0, "?"))
+    return best[1] if best[0] else "?"
 
 
 @functools.cache
-def _templates() -> dict[str, re.Pattern[str]]:
+def _templates() -> dict[str, tuple[str, re.Pattern[str]]]:
     from govxl.rules import CATALOGUE
 
     out = {}
     for rule in CATALOGUE:
         parts = re.split(r"\{[^}]*\}", rule.template)
-        out[rule.id] = re.compile(".+?".join(map(re.escape, parts)), re.S)
+        out[rule.id] = ("".join(parts), re.compile(".+?".join(map(re.escape, parts)), re.S))
     return out
 
 
