@@ -49,14 +49,15 @@ def test_openpyxl_libreoffice_and_typed_over_agree(tmp_path: Path, recalc: Recal
         assert not a.problem and not b.problem
         assert detailed(a) == detailed(b), a.path
 
-    # type a number over 一 总计 in the LibreOffice-recalculated copies: reported at J5, the rest unchanged
+    # type a number over 一 总计 in two LibreOffice-recalculated copies (one clean, one not): reported at J5,
+    # the rest unchanged
     typed = []
-    for path in recalculated:
+    for path in recalculated[:2]:
         wb = openpyxl.load_workbook(path)
         wb[T3]["J5"] = 9999
         typed.append(tmp_path / f"typed_{path.name}")
         wb.save(typed[-1])
-    for before, after in zip(by_libreoffice, check_paths(typed), strict=True):
+    for before, after in zip(by_libreoffice[:2], check_paths(typed), strict=True):
         assert not after.problem, after.problem
         at_j5 = {f.rule for f in after.findings if f.compact()[1:] == (T3, "J5")}
         assert {"S2", "R3.3"} <= at_j5

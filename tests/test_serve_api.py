@@ -122,7 +122,6 @@ def test_uploads_over_the_limit_are_refused_before_they_are_read(tmp_path: Path)
         assert desk.submit(workbook(), desk.tokens[UNIT]).status_code == 200  # still serving
 
 
-@pytest.mark.soffice
 def test_every_bad_input_of_check_is_422_in_chinese(desk: Desk, bad_inputs: dict[str, Path]) -> None:  # noqa: F811
     uploadable = {k: p for k, p in bad_inputs.items() if p.is_file()}  # a missing file or a folder: no upload
     assert set(bad_inputs) - set(uploadable) == {"missing", "folder"}
