@@ -2,7 +2,8 @@
 
 All units of an edition are validated in one vectorised pass. A check's name is `rule|key`; failure_cases name
 the unit (row) and the check, and `Failure` carries that back for the rule catalogue to turn into findings.
-pandas and pandera are imported here only, so commands that do not validate stay fast to start.
+pandas and pandera are imported here only, and only when a check fails: the units' columns are numpy arrays
+(a Frame), which the rules' predicates judge directly, so a command whose filings pass needs neither.
 """
 
 from __future__ import annotations
@@ -21,6 +22,29 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 LEVEL = "level"
+
+
+class Frame(dict[str, Any]):
+    """The units as columns: a column's name -> a numpy array with one entry per unit, in the filings' order.
+    A DataFrame is made of it (`to_pandas`) only for pandera, and only of the columns that fail."""
+
+    def __init__(self, data: dict[str, Any], rows: int) -> None:
+        super().__init__(data)
+        self.rows = rows
+
+    def block(self, columns: Sequence[str]) -> Any:
+        """The named columns as one float matrix, units × columns."""
+        import numpy as np
+
+        if not columns:
+            return np.empty((self.rows, 0))
+        return np.column_stack([np.asarray(self[c], dtype=float) for c in columns])
+
+    def to_pandas(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        import pandas as pd
+
+        names = list(self) if columns is None else list(columns)
+        return pd.DataFrame({c: self[c] for c in names}, index=pd.RangeIndex(self.rows))
 
 
 def formula_col(code: str) -> str:
@@ -81,7 +105,7 @@ def stack(values: Sequence[Any], codes: tuple[str, ...]) -> Any:
     return out
 
 
-def build_frame(ed: Edition, rows: Sequence[Any]) -> pd.DataFrame:
+def build_frame(ed: Edition, rows: Sequence[Any]) -> Frame:
     """The units as one frame. `rows` are Filings (anything with inputs, typed_totals, formulas_ok, cached,
     cover). Totals are recomputed from the inputs, except where the unit typed a number over the formula:
     there the typed number is what the sheet shows, and the rules judge that.
@@ -91,7 +115,6 @@ def build_frame(ed: Edition, rows: Sequence[Any]) -> pd.DataFrame:
     checked by a column check named by its rule: pandera then reports each failing unit once per cell, where a
     frame-wide check would report every column of every failing unit."""
     import numpy as np
-    import pandas as pd
 
     n = len(rows)
     level_field, levels = ed.rule_making_levels
@@ -121,7 +144,7 @@ def build_frame(ed: Edition, rows: Sequence[Any]) -> pd.DataFrame:
             data[power_col(code, True)] = np.where(known & ~entitled, data[code], 0.0)
             data[power_col(code, False)] = np.where(known, 0.0, data[code])
     data[LEVEL] = level
-    return pd.DataFrame(data, index=pd.RangeIndex(n))
+    return Frame(data, n)
 
 
 @dataclass(frozen=True)
@@ -185,7 +208,7 @@ def build_schema(edition: str) -> pa.DataFrameSchema:
     return _schema(edition, _plan(edition), f"govxl-{edition}", strict=True)
 
 
-def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
+def validate(edition: str, frame: Frame) -> list[Failure]:
     """Every failed check of every unit, by pandera.
 
     pandera pays a fixed cost for each of an edition's 300-odd checks whatever the number of rows (about
@@ -196,18 +219,19 @@ def validate(edition: str, frame: pd.DataFrame) -> list[Failure]:
     frame's columns are not exactly the schema's. pandera is imported only then: a filing with nothing wrong
     (most of a batch, and any workbook checked on its own that passes) never pays its import."""
     plan = _plan(edition)
-    if len(frame.columns) != len(plan) or set(frame.columns) != set(plan):
+    if len(frame) != len(plan) or set(frame) != set(plan):
         schema = build_schema(edition)  # an unexpected frame: the whole schema says what is wrong with it
+        table = frame.to_pandas()
     else:
-        failing = [col for col, p in plan.items() if not _passes(frame[col].to_numpy(), p)]
+        failing = [col for col, p in plan.items() if not _passes(frame[col], p)]
         if not failing:
             return []
         schema = _schema(edition, failing, f"govxl-{edition}-failing", strict=False)
-        frame = frame[failing]
+        table = frame.to_pandas(failing)
     import pandera.pandas as pa
 
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(table, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return _failures(exc.failure_cases)
     return []

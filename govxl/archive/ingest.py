@@ -171,7 +171,7 @@ def _columns(edition: str, frame: Any) -> dict[str, Any]:
     from govxl.spec import load_edition
 
     ed = load_edition(edition)
-    return {code: frame[code].to_numpy() for code in (*ed.input_codes, *ed.total_codes)}
+    return {code: frame[code] for code in (*ed.input_codes, *ed.total_codes)}
 
 
 def _previous_filings(arch: Archive, year: int | None, filings: list[Filing]) -> dict[str, tuple[Any, Filing]]:

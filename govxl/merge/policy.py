@@ -162,6 +162,8 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
     """X1 for each unit against its own previous-year workbook (matched by 填报单位; reported, not a reason
     to leave a unit out), and for the consolidated totals against last year's (a consolidated workbook among
     the previous inputs, else the sum of last year's units)."""
+    import numpy as np
+
     from govxl.schema import build_frame
     from govxl.validation.years import compare_years, pair_by_unit
 
@@ -184,8 +186,8 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
     for rel in this_ed.relations:
         if rel.rule != CARRIED or not all(t.code in prev_ed.cells for t in rel.rhs):
             continue
-        now = sum(float(this_frame[t.code].sum()) for t in rel.lhs)
-        before = sum(float(prev_frame[t.code].sum()) for t in rel.rhs)
+        now = sum(float(np.nansum(this_frame[t.code])) for t in rel.lhs)  # a blank cell adds nothing
+        before = sum(float(np.nansum(prev_frame[t.code])) for t in rel.rhs)
         if abs(now - before) > 1e-6:
             label = this_ed.cells[rel.lhs[0].code].col_labels[-1]
             problems.append(_summed(rel.rule, f"{label}列", now, before, merged=bool(merged)).message)

@@ -35,7 +35,7 @@ class _UnitValues:
         if frame_info is not None:
             positions, frame = frame_info
             numeric = [c for c in ed.cells if ed.cells[c].table]
-            block = np.round(frame[numeric].to_numpy(dtype=float), 6)
+            block = np.round(frame.block(numeric), 6)
             block[np.isinf(block)] = np.nan  # nan is written as no value; an infinite total is none either
             self.block = block
             self.rows = {id(readable[p]): row for row, p in enumerate(positions)}

@@ -12,7 +12,7 @@ from govxl.filing import Filing
 from govxl.findings import Finding, Severity, explanation_unit
 from govxl.grid import Grid, grid_for
 from govxl.rules.table import cell_findings, equation_findings
-from govxl.schema import Failure, build_frame, validate
+from govxl.schema import Failure, Frame, build_frame, validate
 from govxl.validation.prose import check_prose, new_applications
 from govxl.validation.years import compare_years, pair_by_unit
 
@@ -44,10 +44,9 @@ def validate_filings(filings: Sequence[Filing]) -> tuple[list[list[Finding]], di
     for edition, positions in by_edition.items():
         group = [filings[i] for i in positions]
         frame = build_frame(grid_for(edition).edition, group)
-        columns = _Columns(frame)
         for failure in validate(edition, frame):
             i = positions[failure.row]
-            out[i].extend(_to_findings(grid_for(edition), filings[i], _Row(columns, failure.row), failure))
+            out[i].extend(_to_findings(grid_for(edition), filings[i], _Row(frame, failure.row), failure))
         frames[edition] = (positions, frame)
     return out, frames
 
@@ -66,23 +65,10 @@ def filing_findings(filing: Filing, last_year: Filing | None = None) -> list[Fin
     return sort_findings(filing, filing.findings + table_findings([filing])[0] + prose_findings(filing, last_year))
 
 
-class _Columns(dict[str, Any]):
-    """The validated frame's columns as numpy arrays, fetched once each (frame.iloc builds a Series per call,
-    which thousands of findings pay for)."""
-
-    def __init__(self, frame: Any) -> None:
-        super().__init__()
-        self.frame = frame
-
-    def __missing__(self, code: str) -> Any:
-        self[code] = column = self.frame[code].to_numpy()
-        return column
-
-
 class _Row:
-    """One unit's values in the validated frame."""
+    """One unit's values in the validated frame (its columns are numpy arrays: indexing one is cheap)."""
 
-    def __init__(self, columns: _Columns, row: int) -> None:
+    def __init__(self, columns: Frame, row: int) -> None:
         self.columns, self.row = columns, row
 
     def __getitem__(self, code: str) -> float:

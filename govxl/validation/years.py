@@ -52,7 +52,7 @@ def compare_years(pairs: Sequence[tuple[Filing, Filing]]) -> list[list[Finding]]
         for k, rel in enumerate(ed.relations):
             if rel.identical:
                 common = [c for c in ed.input_codes if c in ped.cells and ped.cells[c].kind == "input"]
-                a, b = this_frame[common].to_numpy(), prev_frame[common].to_numpy()
+                a, b = this_frame.block(common), prev_frame.block(common)
                 same = ((a == b) | (np.isnan(a) & np.isnan(b))).all(axis=1)
                 active = (np.nan_to_num(a) != 0).sum(axis=1) >= MIN_NONZERO_FOR_X4
                 data[f"x:{k}"] = np.where(same & active, float(len(common)), 0.0)
@@ -97,9 +97,9 @@ def compare_years(pairs: Sequence[tuple[Filing, Filing]]) -> list[list[Finding]]
 def _side(terms: tuple[Term, ...], this: Any, prev: Any) -> Any:
     total = 0.0
     for t in terms:
-        total = total + t.sign * (prev if t.previous else this)[t.code].to_numpy()
+        total = total + t.sign * (prev if t.previous else this)[t.code]
     return total
 
 
 def _value(terms: tuple[Term, ...], this: Any, prev: Any, row: int) -> float:
-    return float(sum(t.sign * (prev if t.previous else this)[t.code].iloc[row] for t in terms))
+    return float(sum(t.sign * (prev if t.previous else this)[t.code][row] for t in terms))
