@@ -66,8 +66,8 @@ def main() -> None:
 
 def many(workbook: Path, count: int, runs: int) -> None:
     """`govxl check DIR/*.xlsx` on `count` files, with and without correction workbooks."""
-    from govxl.checker import _formulas_to_keep, check_paths
-    from govxl.corrections import build_corrections
+    from govxl.checker import check_paths
+    from govxl.corrections import build_corrections, formulas_to_keep
     from govxl.reader import load_bytes, read_filing
     from govxl.workbook import render
 
@@ -88,7 +88,7 @@ def many(workbook: Path, count: int, runs: int) -> None:
             print(f"{label:<40} {wall(cmd, runs) * 1000:>15.0f} ms")
         source = Path(files[0])
         (report,) = check_paths([source])
-        keep, sheets = _formulas_to_keep(read_filing(source))
+        keep, sheets = formulas_to_keep(read_filing(source))
         data = load_bytes(source)
         times = []
         for _ in range(20):

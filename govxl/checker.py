@@ -106,13 +106,6 @@ def _write_one(
         return "", exc.message
 
 
-def _formulas_to_keep(filing: Filing) -> tuple[dict[tuple[str, str], str], list[str]]:
-    """Its home is govxl.corrections.formulas_to_keep; benchmarks/check.py still calls it by this name."""
-    from govxl.corrections import formulas_to_keep
-
-    return formulas_to_keep(filing)
-
-
 def _targets(
     paths: Sequence[Path], filings: Sequence[Filing], output_dir: Path | None
 ) -> list[tuple[Path, dict[tuple[str, str, str], str], str]]:

@@ -1,8 +1,10 @@
 """Spec + grid -> the locked workbook offices fill (xlsxwriter).
 
-The same writer makes the blank template, the filled example and (later) consolidated workbooks: `values`
-fills input cells, and totals get the cached results a spreadsheet would compute, so a reader that trusts the
-cache is not misled.
+The same writer makes the blank template, the filled example and consolidated workbooks: `values` fills input
+cells, and totals get the cached results a spreadsheet would compute, so a reader that trusts the cache is not
+misled. Where each label and cell goes is govxl.layout's (the grid's sheets); how they look and what an input
+accepts is govxl.workbook_styles'; the rows of plain data sheets are govxl.datasheets'; this module writes the
+book from them.
 """
 
 from __future__ import annotations
@@ -19,80 +21,16 @@ from govxl.datasheets import DataSheet, _inject
 from govxl.files import write_atomically
 from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, a1, grid_for
 from govxl.layout import Place, SheetGrid
-from govxl.spec import (
-    PROP_EDITION,
-    PROP_FINGERPRINT,
-    PROP_VERSION,
-    CoverField,
-    Edition,
-    compute_totals,
-    default_edition,
-)
+from govxl.spec import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, compute_totals, default_edition
+from govxl.workbook_styles import FONT, INPUT_FILL, TOTAL_FILL, add_formats, validation
 
 __all__ = ["CREATED", "FONT", "INPUT_FILL", "TOTAL_FILL", "DataSheet", "Values", "render", "write_template"]
 
-FONT = "宋体"
-INPUT_FILL = "#FFF8D6"
-TOTAL_FILL = "#EDEDED"
 # A fixed creation date keeps the output byte-identical from run to run.
 CREATED = dt.datetime(2021, 9, 26, 0, 0, 0)
 
 
 Values = Mapping[str, Any]
-
-_VALIDATION_TEXT = {
-    "count": (
-        "填写数量",
-        "填非负整数；没有发生的填0，不要留空。",
-        "此处只能填不小于0的整数。没有发生的请填0。",
-    ),
-    "amount万元": (
-        "填写金额（万元）",
-        "以万元为单位的非负数，可带小数；没有收费的填0。",
-        "此处只能填不小于0的数（单位：万元）。没有收费的请填0。",
-    ),
-    "amount": (
-        "填写金额",
-        "非负数，可带小数；没有发生的填0。",
-        "此处只能填不小于0的数。没有发生的请填0。",
-    ),
-    "signed": (
-        "填写增减数",
-        "填整数：增加填正数，减少填负数（如减少4项填-4）；没有变化的填0。",
-        "此处只能填整数；减少请填负数，如-4。",
-    ),
-}
-
-
-def _validation(kind: str, unit: str, f: CoverField | None, edition: Edition) -> dict[str, Any]:
-    if f is None:
-        title, prompt, error = _VALIDATION_TEXT[kind + unit]
-        rule: dict[str, Any] = {"validate": "decimal" if kind == "amount" else "integer"}
-        if kind == "signed":
-            rule.update(criteria="between", minimum=-(10**9), maximum=10**9)
-        else:
-            rule.update(criteria=">=", value=0)
-    elif f.type == "year":
-        first, last = edition.first_year, edition.last_year or 2099
-        title, prompt = "填写报告年度", f"填四位年份，{first}—{last}。"
-        error = f"本格式适用于{edition.years}的报告，请填{first}—{last}之间的年份。"
-        rule = {"validate": "integer", "criteria": "between", "minimum": edition.first_year, "maximum": last}
-    elif f.type == "choice":
-        title, prompt, error = f"选择{f.label}", "从下拉列表中选择一项。", "请从下拉列表中选择。"
-        rule = {"validate": "list", "source": list(f.choices)}
-    else:
-        limit = f.max_length or 255
-        title, prompt = f"填写{f.label}", f.hint or f"填写{f.label}"
-        error = f"{f.label}不能超过{limit}个字。"
-        rule = {"validate": "length", "criteria": "between", "minimum": 1, "maximum": limit}
-    rule.update(
-        input_title=title[:32],
-        input_message=prompt[:255],
-        error_title="输入有误",
-        error_message=error[:255],
-        error_type="stop",
-    )
-    return rule
 
 
 class _Writer:
@@ -123,30 +61,7 @@ class _Writer:
             self.buffer,
             {"in_memory": True, "default_format_properties": {"font_name": FONT, "font_size": 11}},
         )
-        self.fmt: dict[str, Any] = {}
-        base = {"border": 1, "valign": "vcenter", "text_wrap": True}
-        for name, props in {
-            "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"},
-            "heading": {"bold": True, "font_size": 14, "align": "left", "valign": "vcenter"},
-            "band": {**base, "bold": True, "align": "center"},
-            "corner": {**base, "align": "center"},
-            "column": {**base, "align": "center"},
-            "row": {**base, "align": "left"},
-            "group": {**base, "align": "center"},
-            "caption": {"italic": True, "font_color": "#555555", "valign": "vcenter"},
-            "check_label": {**base, "align": "center", "font_color": "#555555"},
-            "field": {**base, "bold": True, "align": "right"},
-            "hint": {"font_color": "#808080", "font_size": 9, "valign": "vcenter", "text_wrap": True},
-            "note": {"valign": "top", "text_wrap": True},
-            "input": {**base, "align": "center", "locked": False, "bg_color": INPUT_FILL},
-            "input_text": {**base, "align": "left", "locked": False, "bg_color": INPUT_FILL},
-            "total": {**base, "align": "center", "bold": True, "bg_color": TOTAL_FILL},
-            "check": {**base, "align": "center", "bold": True},
-            "broken": {"bg_color": "#C00000", "font_color": "#FFFFFF"},
-            "ok": {"font_color": "#2E7D32"},
-            "data_header": {"bold": True, "bg_color": "#EDEDED", "text_wrap": True, "valign": "top"},
-        }.items():
-            self.fmt[name] = self.book.add_format(props)
+        self.fmt = add_formats(self.book)
 
     def write(self) -> bytes:
         ed = self.edition
@@ -238,7 +153,7 @@ class _Writer:
             by_rule.setdefault((cell.value, cell.unit, code if code in fields else ""), []).append(place)
         # one validation per kind of input: a short sqref list instead of one rule per cell
         for (kind, unit, field_code), places in sorted(by_rule.items()):
-            options = _validation(kind, unit, fields.get(field_code), self.edition)
+            options = validation(kind, unit, fields.get(field_code), self.edition)
             options["multi_range"] = " ".join(a1(p.row, p.col) for p in places)
             ws.data_validation(places[0].row, places[0].col, places[0].row, places[0].col, options)
         for check in sg.checks:

@@ -194,10 +194,59 @@ def test_export_equals_merge_of_the_current_files(location: str, tmp_path: Path)
         assert len(a[sheet]) == len(b[sheet]), sheet
         for row_a, row_b in zip(a[sheet], b[sheet], strict=True):
             for x, y in zip(row_a, row_b, strict=True):
-                if isinstance(x, str) and x.endswith(".xlsx"):  # a file's path: the same file name
-                    assert Path(x).name == Path(str(y)).name, (sheet, x, y)
+                if isinstance(y, str) and y.endswith(".xlsx"):  # a file: merge's path, export's submission of it
+                    assert isinstance(x, str) and x.endswith(f"（{Path(y).name}）"), (sheet, x, y)
                 else:
                     assert x == y, (sheet, x, y)
+
+
+def test_the_exported_workbook_names_each_submission_not_a_temporary_folder(location: str, tmp_path: Path) -> None:
+    """From a review: export merged the submissions from a temporary folder and the workbook's 文件 columns
+    showed paths in it (/tmp/govxl-export-…), gone once it returned. Every sheet names the submission, as the
+    command's messages do, and so does the desk's consolidated download, which is the same export."""
+    import asyncio
+    import tempfile
+
+    from govxl.serve.api import consolidated
+    from govxl.serve.desk import Desk
+
+    first = unit_file(tmp_path / "in", "甲.xlsx", "甲区人民政府办公室")
+    unit_file(tmp_path / "in", "乙.xlsx", "乙区司法局", t3_new_np=99)  # has errors: in 问题清单, not summed
+    unit_file(tmp_path / "in", "丙.xlsx", "丙区教育局")
+    again = unit_file(tmp_path / "again", "甲.xlsx", "甲区人民政府办公室")  # same numbers: 重复, by name
+    with open_archive(location) as arch:
+        arch.add_paths([first])
+        arch.add_paths(sorted((tmp_path / "in").glob("[乙丙].xlsx")))
+        arch.add_paths([again])
+        subs = {s.id: s for s in arch.submissions()}
+        result = arch.export(2024, tmp_path / "导出.xlsx", include_invalid=False)
+        desk = Desk(arch, "")
+        try:
+            download = asyncio.run(consolidated(desk, 2024))
+        finally:
+            desk.close()
+    current = {s.label(): s for s in subs.values() if s.current}
+    assert len(current) == 3, subs
+    (tmp_path / "下载.xlsx").write_bytes(download)
+    for path in (tmp_path / "导出.xlsx", tmp_path / "下载.xlsx"):
+        sheets = _sheets(path)
+        for sheet, rows in sheets.items():
+            for row in rows:
+                for cell in row:
+                    if isinstance(cell, str):
+                        assert tempfile.gettempdir() not in cell and "govxl-export-" not in cell, (sheet, cell)
+        status = {r[2]: r for r in sheets["报送情况"][1:] if r[2]}
+        assert set(status) == set(current), status
+        assert {status[label][1] for label in current} == {s.unit for s in current.values()}
+        sources = sheets["来源明细"]
+        files = sources[0].index("文件")
+        assert {r[files] for r in sources[2:] if r[files]} == set(current)
+        problems = sheets["问题清单"]
+        bad = next(label for label, s in current.items() if s.unit == "乙区司法局")
+        assert {r[1] for r in problems[1:] if r[1]} == {bad}
+        units = {r[0]: r[3] for r in sheets["汇总单位名单"][1:]}
+        assert units == {s.unit: label for label, s in current.items() if s.unit != "乙区司法局"}
+    assert sorted(e.name for e in result.entries) == sorted(current)
 
 
 def test_corrections_are_those_check_writes(location: str, tmp_path: Path) -> None:

@@ -346,3 +346,23 @@ def test_template_and_merge_agree_on_a_year_two_editions_cover(tmp_path: Path) -
     assert r.returncode == 0, r.stdout + r.stderr
     summary = json.loads(r.stdout)
     assert summary["edition"] == "2021" and summary["included"] == 2, summary
+
+
+def test_a_new_editions_cross_year_message_says_its_own_labels(tmp_path: Path) -> None:
+    """X2's message names its cells by the edition's column labels, not by 2021's words: the synthetic
+    edition with table 二's columns relabelled says the new labels for its new row."""
+    from govxl.filing import Filing
+    from govxl.grid import Grid
+    from govxl.rules.crossyear import relation_finding
+    from govxl.spec.loader import parse_edition
+
+    spec = json.loads(synthetic(tmp_path).read_text(encoding="utf-8"))
+    relabel = {"made": "本年新制定件数", "repealed": "本年废止数量", "valid": "现行有效数量"}
+    for column in spec["tables"][0]["blocks"][0]["columns"]:
+        column["label"] = relabel[column["code"]]
+    ed = parse_edition(json.dumps(spec, ensure_ascii=False), "2025.json")
+    (rel,) = (r for r in ed.relations if r.rule == "X2" and r.lhs[0].code == "t2_local_valid")
+    filing = Filing(tmp_path / "甲.xlsx", "2025", "", {}, {}, {}, {}, {}, {})
+    found = relation_finding(Grid(ed), rel, filing, 7, 8)
+    said = "地方性法规行：现行有效数量 7 不等于上年现行有效数量加本年新制定件数减本年废止数量，即 8"
+    assert found.message == said

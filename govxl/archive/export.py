@@ -69,7 +69,9 @@ def export(
             writer.writerow(["填报单位", "单位类型"])
             writer.writerows(units)
             roster_path.write_text(text.getvalue(), encoding="utf-8")
-        result = merge(
+        # The folder is gone once merge returns: every sheet and summary names a file by its submission
+        # (#编号 单位 年度（原文件名）), as `archive list` and `get` do, never by its path in there.
+        return merge(
             [folder],
             output,
             roster=roster_path,
@@ -77,27 +79,8 @@ def export(
             year=year,
             agency=agency,
             overwrite=overwrite,
+            names={path: sub.label() for path, sub in written.items()},
         )
-    return _named_by_submission(result, written)
-
-
-def _named_by_submission(result: MergeResult, written: dict[Path, Submission]) -> MergeResult:
-    """The merge read the submissions from a temporary folder that is gone once it returns: what it says of
-    each file names the submission instead (#编号 单位 年度（原文件名）), which `archive list` and `get` know."""
-    labels = {str(path): s.label() for path, s in written.items()}
-
-    def named(text: str) -> str:
-        for path, label in labels.items():
-            text = text.replace(path, label)
-        return text
-
-    for e in result.entries:
-        label = labels.get(str(e.path))
-        if label is not None:
-            e.path = Path(label)
-        e.reason, e.problem = named(e.reason), named(e.problem)
-    result.problems = [named(p) for p in result.problems]
-    return result
 
 
 def corrections(arch: Archive, id: int) -> bytes:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 
 from govxl.document.model import Document, Paragraph, Section, table_of
-from govxl.document.sentences import Numbers, applications, disclosure, fees
+from govxl.document.sentences import applications, disclosure, fees
 from govxl.document.text import OfficeText
 from govxl.filing import Filing
 from govxl.spec import compute_totals, load_edition
+from govxl.validation.prose import TableValues
 
 # what the office may write on a line of its own in --text to have the generated sentences put there
 MARKERS = {
@@ -41,7 +42,7 @@ def numbers_of(filing: Filing) -> dict[str, float]:
 def compose(filing: Filing, office: OfficeText | None = None, draft: bool = False) -> Document:
     ed = load_edition(filing.edition)
     values = numbers_of(filing)
-    nums = Numbers(ed, values)
+    nums = TableValues(ed, values)  # the numbers the tables print, as the prose rules read them
     unit = filing.unit or "【请填写填报单位】"
     year = str(filing.year) if filing.year else "【请填写年度】"
     title = (unit, f"{year}年政府信息公开工作年度报告" + ("（草稿）" if draft else ""))
@@ -71,7 +72,7 @@ def _opening(filing: Filing, basis: str, name: str, unit: str, year: str) -> Par
     )
 
 
-def _office(lines: tuple[str, ...], nums: Numbers) -> tuple[Paragraph, ...]:
+def _office(lines: tuple[str, ...], nums: TableValues) -> tuple[Paragraph, ...]:
     out: list[Paragraph] = []
     for line in lines:
         make = MARKERS.get(line.strip())
@@ -82,7 +83,7 @@ def _office(lines: tuple[str, ...], nums: Numbers) -> tuple[Paragraph, ...]:
     return tuple(out)
 
 
-def _placeholders(number: str, nums: Numbers) -> tuple[Paragraph, ...]:
+def _placeholders(number: str, nums: TableValues) -> tuple[Paragraph, ...]:
     def generated(sentences: list[str], missing: str) -> list[Paragraph]:
         return [Paragraph("".join(sentences), "generated")] if sentences else [_fill(missing)]
 

@@ -8,11 +8,12 @@ the round-trip tests run `extract --check` on generated reports to hold that.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from govxl.spec import Edition
 from govxl.values import show
+
+if TYPE_CHECKING:
+    from govxl.validation.prose import TableValues
 
 
 def _n(value: float) -> str:
@@ -26,29 +27,7 @@ def share(count: float, base: float) -> str:
     return text or "0"
 
 
-class Numbers:
-    """The filing's numbers by code (inputs and totals); `get` is None where a number is not usable."""
-
-    def __init__(self, edition: Edition, values: Mapping[str, float]) -> None:
-        self.ed = edition
-        self.values = values
-
-    def get(self, *codes: str) -> float | None:
-        total = 0.0
-        for code in codes:
-            v = self.values.get(code)
-            if v is None or math.isnan(v):
-                return None
-            total += v
-        return total
-
-    def count(self, name: str) -> float | None:
-        """One of the edition's named counts (spec: prose.counts); None where the edition has no such count."""
-        codes = self.ed.prose.counts.get(name)
-        return self.get(*codes) if codes else None
-
-
-def applications(nums: Numbers) -> list[str]:
+def applications(nums: TableValues) -> list[str]:
     """一（二）依申请公开: received, carried over, answered with each outcome's share, carried forward, and
     the 复议/诉讼 of table 四. None when a number it needs is not usable (a draft of a faulty workbook)."""
     new, carried, done, forward = (nums.count(name) for name in ("new", "carried", "done", "forward"))
@@ -70,7 +49,7 @@ def applications(nums: Numbers) -> list[str]:
     return out
 
 
-def reviews(nums: Numbers) -> list[str]:
+def reviews(nums: TableValues) -> list[str]:
     review, suits = nums.count("review"), nums.count("suits")
     if review is None or suits is None:
         return []
@@ -79,7 +58,7 @@ def reviews(nums: Numbers) -> list[str]:
     return [f"本年度因政府信息公开被申请行政复议{_n(review)}件，提起行政诉讼{_n(suits)}件。"]
 
 
-def disclosure(nums: Numbers) -> list[str]:
+def disclosure(nums: TableValues) -> list[str]:
     """一（一）主动公开: a sentence for each of some rows of table 二 (规章, 规范性文件), named by their
     labels, in the words of its columns, both the edition's (spec: prose.disclosure; 2021: 本年制发 / 本年废止
     / 现行有效, 2019: 本年新制作 / 本年新公开 / 对外公开总数量). 规章 only when there are any: most offices
@@ -98,7 +77,7 @@ def disclosure(nums: Numbers) -> list[str]:
     return out
 
 
-def fees(nums: Numbers) -> list[str]:
+def fees(nums: TableValues) -> list[str]:
     """六（一）: what table 三 says of fees — the applications not handled because a fee notice went unpaid.
     How much 信息处理费 was collected is not in the tables: the office writes that itself."""
     count = nums.count("unpaid_fee")  # None too where the edition has no such row

@@ -9,7 +9,7 @@ this module runs them in order and is the public face.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from govxl.merge.entries import (
 from govxl.merge.inputs import (
     _refuse_output_among_inputs,
     expand_inputs,
+    name_entries,
     read_entries,
     read_roster,
 )
@@ -97,7 +98,10 @@ def merge(
     overwrite: bool = False,
     progress: bool = False,
     previous: Sequence[str | Path] = (),
+    names: Mapping[Path, str] | None = None,
 ) -> MergeResult:
+    """`names` maps a file read to the name every sheet and summary gives it instead of its path (the
+    archive's export reads its submissions from a temporary folder and names them by submission)."""
     from govxl.files import write_atomically
     from govxl.workbook import render
 
@@ -115,6 +119,7 @@ def merge(
     previous_paths = expand_inputs(previous) if previous else []
     _refuse_output_among_inputs(output, [*paths, *previous_paths])
     entries = read_entries(paths, jobs, progress, meanwhile=prepare)
+    name_entries(entries, names or {})
     readable = [e for e in entries if e.filing is not None]
     found, frames = validate_filings([e.filing for e in readable if e.filing])
     for e, extra in zip(readable, found, strict=True):
@@ -128,7 +133,9 @@ def merge(
     _apply_policy(entries, target_year, edition, include_invalid)
     problems = _double_counting(entries)
     if previous:
-        problems += _across_years(entries, read_entries(previous_paths, jobs), target_year)
+        last = read_entries(previous_paths, jobs)
+        name_entries(last, names or {})
+        problems += _across_years(entries, last, target_year)
     missing = _roster(entries, expected) if expected is not None else []
     included = [e for e in entries if e.status == INCLUDED]
     ed = load_edition(edition)

@@ -53,6 +53,17 @@ class Entry:
     findings: list[Finding] = field(default_factory=list)
     status: str = ""
     reason: str = ""
+    shown: str = ""  # what the user knows the file as, when not its path (an archive's submission)
+
+    @property
+    def name(self) -> str:
+        """The file as the sheets and summaries name it."""
+        return self.shown or str(self.path)
+
+    @property
+    def short(self) -> str:
+        """The file as a message about another file names it in passing."""
+        return self.shown or self.path.name
 
     @property
     def unit(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,17 @@ def read_entries(
 
     results = pool_map(_read, [str(p) for p in paths], jobs=jobs, progress=progress, meanwhile=meanwhile)
     return [Entry(p, *r) for p, r in zip(paths, results, strict=True)]
+
+
+def name_entries(entries: Sequence[Entry], names: Mapping[Path, str]) -> None:
+    """Name each file read as the caller knows it (`names`: path read -> name shown), in what its reading
+    said too, so that no sheet or summary shows a path the caller made only to read from (an archive's
+    temporary folder)."""
+    for e in entries:
+        shown = names.get(e.path)
+        if shown is not None:
+            e.shown = shown
+            e.problem = e.problem.replace(str(e.path), shown)
 
 
 def read_roster(path: Path) -> list[tuple[str, str]]:

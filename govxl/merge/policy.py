@@ -71,9 +71,9 @@ def _apply_policy(entries: list[Entry], year: int | None, edition: str, include_
         for older in group[:-1]:
             assert older.filing is not None and newest.filing is not None
             if _same_numbers(older.filing, newest.filing):
-                older.status, older.reason = DUPLICATE, f"与 {newest.path.name} 数字相同，只计一次"
+                older.status, older.reason = DUPLICATE, f"与 {newest.short} 数字相同，只计一次"
             else:
-                older.status, older.reason = SUPERSEDED, f"同一单位的较新文件 {newest.path.name} 为准"
+                older.status, older.reason = SUPERSEDED, f"同一单位的较新文件 {newest.short} 为准"
     for e in winners:
         if e.errors and not include_invalid:
             first = next(f for f in e.findings if f.severity is Severity.ERROR)
@@ -116,7 +116,7 @@ def _double_counting(entries: list[Entry]) -> list[str]:
     for e in entries:
         if e.status == INCLUDED and not e.merged and (unit_key(e.unit), e.year) in inside:
             e.status = COUNTED_TWICE
-            holder = inside[(unit_key(e.unit), e.year)][0].path.name
+            holder = inside[(unit_key(e.unit), e.year)][0].short
             e.reason = f"{e.unit}（{e.year}年度）已含在汇总表 {holder} 中，不再重复计入"
     overlaps: dict[tuple[int, ...], list[str]] = {}
     files: dict[tuple[int, ...], list[Entry]] = {}
@@ -133,7 +133,7 @@ def _double_counting(entries: list[Entry]) -> list[str]:
         holders = files[which]
         shown = "、".join(units[:SHOWN]) + (f"等 {len(units)} 个单位" if len(units) > SHOWN else "")
         problems.append(
-            f"{shown}同时含在 {'、'.join(h.path.name for h in holders)} 中；为免重复计入，"
+            f"{shown}同时含在 {'、'.join(h.short for h in holders)} 中；为免重复计入，"
             "所含单位已全部含在另一份中的汇总表整份不计入，部分重叠的汇总表都不计入，请去掉重复后重新汇总"
         )
         # never a total that counts a unit twice: a merged input wholly inside another is left out whole;
@@ -146,10 +146,10 @@ def _double_counting(entries: list[Entry]) -> list[str]:
             if bigger is not None:
                 h.status, h.reason = (
                     COUNTED_TWICE,
-                    f"所含单位都已含在汇总表 {bigger.path.name} 中，整份不再重复计入",
+                    f"所含单位都已含在汇总表 {bigger.short} 中，整份不再重复计入",
                 )
             elif not any(members[id(o)] < mine for o in holders if o is not h):
-                others = "、".join(o.path.name for o in holders if o is not h)
+                others = "、".join(o.short for o in holders if o is not h)
                 h.status = COUNTED_TWICE
                 h.reason = f"与汇总表 {others} 有相同的单位（{shown}），无法分开，未汇总；请去掉重复后重新汇总"
     return problems

@@ -17,9 +17,9 @@ def _units(included: list[Entry]) -> list[tuple[str, int | None, str, str]]:
     out: list[tuple[str, int | None, str, str]] = []
     for e in included:
         if e.merged:
-            out.extend((name, year, sha, e.path.name) for name, year, sha in e.inner)
+            out.extend((name, year, sha, e.short) for name, year, sha in e.inner)
         elif e.filing:
-            out.append((e.unit, e.year, e.filing.sha256, e.path.name))
+            out.append((e.unit, e.year, e.filing.sha256, e.short))
     return out
 
 
@@ -78,7 +78,7 @@ def _provenance(
             for f in e.findings:
                 a = f.anchor
                 where = f"{a.sheet}!{a.cell}" if a and a.cell else (a.sheet if a else "")
-                yield [e.unit, str(e.path), f.severity.chinese, f.rule, where, f.message]
+                yield [e.unit, e.name, f.severity.chinese, f.rule, where, f.message]
             yield from _replaced_totals(ed, e)
 
     problem_sheet = DataSheet(
@@ -89,7 +89,7 @@ def _provenance(
         [24, 40, 8, 7, 30, 80],
     )
     status_rows: list[list[Any]] = [
-        [i, e.unit, str(e.path), e.status, e.reason, e.year, e.filing.sha256 if e.filing else ""]
+        [i, e.unit, e.name, e.status, e.reason, e.year, e.filing.sha256 if e.filing else ""]
         for i, e in enumerate(entries, start=1)
     ]
     status_rows += [
@@ -164,7 +164,7 @@ def _replaced_totals(ed: Edition, e: Entry) -> Iterable[list[Any]]:
         else:
             said = f"公布的总计为 {show(published)}，与分项之和 {show(parts)} 不符"
         said += f"：汇总时用分项之和 {show(parts)}，未用公布的总计"
-        yield [e.unit, str(e.path), "提示", "公布", f"{ref.sheet}!{ref.cell}", said]
+        yield [e.unit, e.name, "提示", "公布", f"{ref.sheet}!{ref.cell}", said]
 
 
 def _lacks_parts(ed: Edition, filing: Filing, code: str) -> bool:
@@ -176,4 +176,4 @@ def _lacks_parts(ed: Edition, filing: Filing, code: str) -> bool:
 
 def _identity(e: Entry) -> list[Any]:
     sha, edition = (e.filing.sha256, e.filing.edition) if e.filing else ("", "")
-    return [e.unit, e.year, str(e.path), sha, edition]
+    return [e.unit, e.year, e.name, sha, edition]

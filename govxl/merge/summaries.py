@@ -20,7 +20,7 @@ def summary_json(result: MergeResult) -> dict[str, Any]:
         "problems": result.problems,
         "files": [
             {
-                "path": str(e.path),
+                "path": e.name,
                 "unit": e.unit or None,
                 "year": e.year,
                 "status": e.status,
@@ -55,7 +55,7 @@ def summary_text(result: MergeResult) -> str:
         lines.append(f"问题：{text}")
     left_out = [e for e in result.entries if e.status != INCLUDED]
     for e in left_out[:SHOWN]:
-        lines.append(f"  {e.status}：{e.path}" + (f"（{e.reason}）" if e.reason else ""))
+        lines.append(f"  {e.status}：{e.name}" + (f"（{e.reason}）" if e.reason else ""))
     if len(left_out) > SHOWN:
         lines.append(f"  ……另有 {len(left_out) - SHOWN} 个文件未汇总，见结果中的“{STATUS_SHEET}”表")
     return "\n".join(lines) + "\n"

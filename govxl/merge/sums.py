@@ -43,7 +43,7 @@ def _sums(ed: Edition, included: list[Entry]) -> dict[str, float]:
             row = int(np.argmax(np.abs(column)))
             raise GovxlError(
                 f"“{_label(ed, code)}”（{code}）的汇总数超出 Excel 能精确保存的范围（±2^53），未写出汇总表；"
-                f"请核实各单位的填报数，其中最大的是 {included[row].path} 的 {_clean(float(column[row]))}"
+                f"请核实各单位的填报数，其中最大的是 {included[row].name} 的 {_clean(float(column[row]))}"
             )
         out[code] = _clean(total) if isinstance(total, float) else int(total)
     return out

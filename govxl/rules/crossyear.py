@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from govxl.filing import Filing
     from govxl.findings import Finding
     from govxl.grid import Grid
-    from govxl.spec import Relation
+    from govxl.spec import Edition, Relation, Term
 
 FAMILY = register(
     Rule(
@@ -39,7 +39,7 @@ FAMILY = register(
         "X2",
         W,
         "现行有效件数前后衔接",
-        "{where}：现行有效件数 {lhs} 不等于上年现行有效件数加本年制发件数减本年废止件数，即 {rhs}",
+        "{where}：{item} {lhs} 不等于上年{before}{now}，即 {rhs}",
         "到期自然失效的文件不计入废止件数时，两者可能不等；请核实并写明说明。",
         "跨年度",
     ),
@@ -47,7 +47,7 @@ FAMILY = register(
         "X3",
         W,
         "上一年项目数量前后衔接",
-        "{where}：上一年项目数量 {lhs} 不等于上年报表的上一年项目数量加本年增/减，即 {rhs}",
+        "{where}：{item} {lhs} 不等于上年报表的{before}{now}，即 {rhs}",
         "2019年格式中，本年的上一年项目数量应等于上年的项目数量加上年的增减。",
         "跨年度",
     ),
@@ -74,9 +74,33 @@ def relation_finding(grid: Grid, rel: Relation, filing: Filing, lhs: float, rhs:
     """A relation across years that does not hold; for X4 (identical), `lhs` is how many numbers are the same."""
     if rel.identical:
         return finding(rel.rule, actual=int(lhs))
-    cell = grid.edition.cells[rel.lhs[0].code]
+    ed = grid.edition
+    cell = ed.cells[rel.lhs[0].code]
     where = f"{cell.col_labels[-1]}列" if rel.per == "column" else f"{cell.row_labels[-1]}行"
     cells = tuple(filing.ref(grid, t.code) for t in rel.lhs + rel.rhs if not t.previous)
+    before = tuple(t for t in rel.rhs if t.previous)
     return finding(
-        rel.rule, cells, expected=number(rhs), actual=number(lhs), where=where, lhs=show(lhs), rhs=show(rhs)
+        rel.rule,
+        cells,
+        expected=number(rhs),
+        actual=number(lhs),
+        where=where,
+        lhs=show(lhs),
+        rhs=show(rhs),
+        # the words for the cells are the edition's own labels, so a new edition's relation says its own
+        item=_words(ed, rel.lhs, rel.per),
+        before=_words(ed, before, rel.per),
+        now=_words(ed, tuple(t for t in rel.rhs if not t.previous), rel.per, after=bool(before)),
     )
+
+
+def _words(ed: Edition, terms: tuple[Term, ...], per: str, after: bool = False) -> str:
+    """Terms as the form names them (加/减 between them; before the first too when it follows others): the
+    column label for a relation along a row (its row is named as its place), the row label along a column."""
+    out = []
+    for i, t in enumerate(terms):
+        cell = ed.cells[t.code]
+        label = (cell.row_labels if per == "column" else cell.col_labels)[-1]
+        sign = "减" if t.sign < 0 else ("加" if i or after else "")
+        out.append(sign + label)
+    return "".join(out)

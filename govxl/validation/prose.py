@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
 from govxl.filing import Filing
 from govxl.findings import Finding
@@ -20,25 +21,34 @@ def sentences(text: str) -> list[str]:
 
 
 class TableValues:
-    """The table numbers the prose is compared with: inputs, published totals where given, else recomputed."""
+    """A filing's table numbers by code, as the prose rules compare sentences with them and the report's
+    generated sentences state them; `get` is None where a number is not usable."""
 
-    def __init__(self, filing: Filing) -> None:
-        self.ed: Edition = load_edition(filing.edition)
+    def __init__(self, edition: Edition, values: Mapping[str, float]) -> None:
+        self.ed = edition
+        self.values = values
+
+    @classmethod
+    def published(cls, filing: Filing) -> TableValues:
+        """Inputs, and totals as published where given, else recomputed: what a report's prose is held to."""
+        ed = load_edition(filing.edition)
         numbers = {c: v for c, v in filing.inputs.items() if not math.isnan(v)}
-        self.values = {**numbers, **compute_totals(self.ed, numbers)}
-        self.values.update({c: v for c, v in filing.typed_totals.items() if not math.isnan(v)})
+        values = {**numbers, **compute_totals(ed, numbers)}
+        values.update({c: v for c, v in filing.typed_totals.items() if not math.isnan(v)})
+        return cls(ed, values)
 
     def get(self, *codes: str) -> float | None:
         out = 0.0
         for code in codes:
             v = self.values.get(code)
-            if v is None or (isinstance(v, float) and math.isnan(v)):
+            if v is None or math.isnan(v):
                 return None
             out += v
         return out
 
     def count(self, *names: str) -> float | None:
-        """The sum of some of the edition's named counts (new, carried, done …)."""
+        """The sum of some of the edition's named counts (spec: prose.counts: new, carried, done …); None
+        where the edition has no such count."""
         counts = self.ed.prose.counts
         if not all(n in counts for n in names):
             return None
@@ -47,9 +57,9 @@ class TableValues:
 
 def new_applications(filing: Filing) -> float | None:
     """一、本年新收 总计: as published where the filing has it, else summed from its parts."""
-    return TableValues(filing).count("new")
+    return TableValues.published(filing).count("new")
 
 
 def check_prose(filing: Filing, text: str, last_year_new: float | None = None) -> list[Finding]:
     """`last_year_new`: last year's 一 总计, when known, for the 同比 percentages (N6)."""
-    return detect(TableValues(filing), grid_for(filing.edition), sentences(text), last_year_new)
+    return detect(TableValues.published(filing), grid_for(filing.edition), sentences(text), last_year_new)
