@@ -50,6 +50,9 @@ python3 -m mypy
 GOVXL_BIN="$(bash scripts/build_wheel_env.sh build/wheel-env)"
 export GOVXL_BIN
 export GOVXL_WHEEL_DIR="$PWD/build/wheel-env/dist"
+# Bytecode caches on: a machine set to write none (PYTHONDONTWRITEBYTECODE) would have every pytest worker
+# compile and assertion-rewrite the whole suite and the source tree again at each start.
+unset PYTHONDONTWRITEBYTECODE
 # Real-client tests must run here, not skip. One pytest-xdist worker per core; tests that share LibreOffice or
 # the fuzz mutants stay on one worker (tests/conftest.py).
 GOVXL_REQUIRE_SOFFICE=1 python3 -m pytest -q -n auto --dist loadgroup "$@"
