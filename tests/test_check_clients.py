@@ -32,16 +32,36 @@ def detailed(report) -> set[tuple]:
     return {(*f.compact(), f.severity.value, f.message, str(f.expected), str(f.actual)) for f in report.findings}
 
 
-def test_openpyxl_libreoffice_and_typed_over_agree(tmp_path: Path, recalc: Recalc) -> None:
+def _fills() -> dict[str, list[dict]]:
     ed = load_edition("2021")
     rng = random.Random(7)
-    fills = [clean_values()]
+    agree = [clean_values()]
     for i in range(4):
         values = {**clean_values(), **random_fill(ed, rng, consistent=i % 2 == 0)}
         values["level"] = "设区的市人民政府"  # random fills put numbers in 规章
-        fills.append(values)
-    src = [fill_by_openpyxl(tmp_path / f"fill{i}.xlsx", v) for i, v in enumerate(fills)]
-    recalculated = recalc(src, tmp_path / "lo")
+        agree.append(values)
+    rng = random.Random(11)
+    gnumeric = [clean_values(), {**clean_values(), "t3_new_np": 13}]
+    gnumeric.append({**clean_values(), **random_fill(ed, rng, consistent=False), "level": "设区的市人民政府"})
+    return {"agree": agree, "gnumeric": gnumeric}
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory, recalc: Recalc) -> dict[str, tuple[list[Path], list[Path]]]:
+    """Each test's fills saved by openpyxl, and the same files recalculated by LibreOffice: all in one call."""
+    src: dict[str, list[Path]] = {}
+    for test, fills in _fills().items():
+        folder = tmp_path_factory.mktemp(test)
+        src[test] = [fill_by_openpyxl(folder / f"{test}{i}.xlsx", v) for i, v in enumerate(fills)]
+    every = [p for paths in src.values() for p in paths]
+    by_lo = dict(zip(every, recalc(every, tmp_path_factory.mktemp("lo")), strict=True))
+    return {test: (paths, [by_lo[p] for p in paths]) for test, paths in src.items()}
+
+
+def test_openpyxl_libreoffice_and_typed_over_agree(
+    tmp_path: Path, filled: dict[str, tuple[list[Path], list[Path]]]
+) -> None:
+    src, recalculated = filled["agree"]
     by_openpyxl = check_paths(src)
     by_libreoffice = check_paths(recalculated)
     assert any(r.errors for r in by_openpyxl) and any(r.valid for r in by_openpyxl)
@@ -66,18 +86,16 @@ def test_openpyxl_libreoffice_and_typed_over_agree(tmp_path: Path, recalc: Recal
         assert untouched <= {f.compact() for f in after.findings}
 
 
-def test_a_gnumeric_resave_is_still_the_template(tmp_path: Path, recalc: Recalc, gnumeric_recalc: Recalc) -> None:
+def test_a_gnumeric_resave_is_still_the_template(
+    tmp_path: Path, filled: dict[str, tuple[list[Path], list[Path]]], gnumeric_recalc: Recalc
+) -> None:
     """Gnumeric drops the custom document properties of a workbook last saved by openpyxl: the template is then
     recognised by its names and labels (no M1), and every finding is the LibreOffice copy's."""
     from govxl.xlsx import open_workbook
 
-    ed = load_edition("2021")
-    rng = random.Random(11)
-    fills = [clean_values(), {**clean_values(), "t3_new_np": 13}]
-    fills.append({**clean_values(), **random_fill(ed, rng, consistent=False), "level": "设区的市人民政府"})
-    src = [fill_by_openpyxl(tmp_path / f"fill{i}.xlsx", v) for i, v in enumerate(fills)]
+    src, recalculated = filled["gnumeric"]
     by_gnumeric = gnumeric_recalc(src, tmp_path / "gnumeric")
-    by_libreoffice = check_paths(recalc(src, tmp_path / "lo"))
+    by_libreoffice = check_paths(recalculated)
     assert all(not open_workbook(p.read_bytes()).properties for p in by_gnumeric)  # what Gnumeric does
     reports = check_paths(by_gnumeric)
     assert not any(f.rule == "M1" for r in reports for f in r.findings)

@@ -91,11 +91,8 @@ def test_edition_detection_and_x5(tmp_path: Path) -> None:
     assert '"edition": "2021"' in forced.stdout and forced.returncode == 1  # 2019 labels fail the 2021 form
 
 
-@pytest.mark.soffice
-@pytest.mark.parametrize("edition", ["2019", "2021"])
-def test_template_to_merge_through_libreoffice(tmp_path: Path, recalc: Recalc, edition: str) -> None:
+def _fills(edition: str) -> list[dict[str, Any]]:
     ed = load_edition(edition)
-    grid = grid_for(edition)
     rng = random.Random(int(edition))
     fills = []
     for i in range(3):
@@ -109,9 +106,33 @@ def test_template_to_merge_through_libreoffice(tmp_path: Path, recalc: Recalc, e
             v[f"t3_new_{col}"] = done - min(done, 1) + v[f"t3_forward_{col}"]
         v.update(unit=f"单位{i}", year=ed.first_year, level="省级人民政府", contact="x", phone="1")
         fills.append(v)
-    filler = OpenpyxlFiller(edition)
-    src = [filler.fill(tmp_path / f"u{i}.xlsx", v) for i, v in enumerate(fills)]
-    recalculated = recalc(src, tmp_path / "lo")
+    return fills
+
+
+@pytest.fixture(scope="module")
+def through_libreoffice(
+    tmp_path_factory: pytest.TempPathFactory, recalc: Recalc
+) -> dict[str, tuple[list[dict[str, Any]], list[Path]]]:
+    """Three fills of each edition, saved by openpyxl and recalculated by LibreOffice, all in one call."""
+    folder = tmp_path_factory.mktemp("filled")
+    fills = {edition: _fills(edition) for edition in ("2019", "2021")}
+    src = {}
+    for edition, vs in fills.items():
+        filler = OpenpyxlFiller(edition)
+        src[edition] = [filler.fill(folder / f"u{edition}-{i}.xlsx", v) for i, v in enumerate(vs)]
+    every = [p for paths in src.values() for p in paths]
+    by_lo = dict(zip(every, recalc(every, tmp_path_factory.mktemp("lo")), strict=True))
+    return {edition: (fills[edition], [by_lo[p] for p in src[edition]]) for edition in fills}
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("edition", ["2019", "2021"])
+def test_template_to_merge_through_libreoffice(
+    tmp_path: Path, through_libreoffice: dict[str, tuple[list[dict[str, Any]], list[Path]]], edition: str
+) -> None:
+    ed = load_edition(edition)
+    grid = grid_for(edition)
+    fills, recalculated = through_libreoffice[edition]
     for path, v in zip(recalculated, fills, strict=True):
         cells = sheet_values(path)
         for code, total in compute_totals(ed, v).items():

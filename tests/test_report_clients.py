@@ -19,7 +19,7 @@ from govxl.document import make_report
 from govxl.document.compose import numbers_of
 from govxl.extract import extract
 from govxl.reader import read_filing
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, Convert
 
 EXAMPLE = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
 WITH_ERRORS = ROOT / "examples" / "with_errors_2024.xlsx"
@@ -44,22 +44,15 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def pdfs(soffice_bin: str, reports: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both .docx converted by a real headless LibreOffice (its own fresh profile), in one call."""
-    profile = tmp_path_factory.mktemp("lo-writer-profile")
+def pdfs(
+    soffice_convert: Convert, reports: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """Both .docx converted by a real headless LibreOffice (this test process's own profile), in one call."""
     out = tmp_path_factory.mktemp("pdf")
     docs = [reports["final.docx"], reports["draft.docx"]]
-    cmd = [soffice_bin, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
-    done = subprocess.run(
-        [*cmd, "--convert-to", "pdf", "--outdir", str(out), *map(str, docs)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    soffice_convert(docs, out, "pdf")
     written = {p.stem: out / f"{p.stem}.pdf" for p in docs}
-    assert all(p.exists() for p in written.values()), done.stdout + done.stderr
+    assert all(p.exists() for p in written.values()), sorted(out.iterdir())
     return written
 
 

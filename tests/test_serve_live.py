@@ -24,9 +24,16 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.serve_helpers import ADMIN, OTHER, UNIT, bad_workbook, bearer, workbook
 from tests.serve_process import Server
 
-# the desk's pictures in the docs are taken by this test, and written there only when asked
-# (GOVXL_UPDATE_GOLDEN=1, as for the report's pictures): a test run leaves the tree as it found it
 DOCS_SHOTS = ROOT / "docs" / "images"
+
+
+def picture(page: Any, name: str) -> None:
+    """The desk's pictures in the docs are taken here, and only when asked (GOVXL_UPDATE_GOLDEN=1, as for
+    the report's pictures): a test run leaves the tree as it found it, and a browser's pixels are not
+    stable enough to compare."""
+    if os.environ.get("GOVXL_UPDATE_GOLDEN"):
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_SHOTS / name), full_page=True)
 
 
 @pytest.fixture
@@ -67,8 +74,6 @@ def test_a_unit_and_the_compiler_in_a_real_browser(
         timeout=60,
     )
     assert sent.status_code == 200 and sent.json()["status"] == "有错误"
-    shots = DOCS_SHOTS if os.environ.get("GOVXL_UPDATE_GOLDEN") else tmp_path / "shots"
-    shots.mkdir(parents=True, exist_ok=True)
     bad, good = tmp_path / "年度报表.xlsx", tmp_path / "年度报表（改正后）.xlsx"
     bad.write_bytes(bad_workbook())
     good.write_bytes(workbook())
@@ -85,7 +90,7 @@ def test_a_unit_and_the_compiler_in_a_real_browser(
     rows = page.locator("table.findings tbody tr")
     assert rows.count() == 3
     assert rows.nth(0).locator("td").all_inner_texts()[:3] == ["强制", "表三", "D5"]
-    page.screenshot(path=str(shots / "serve-unit-errors.png"), full_page=True)
+    picture(page, "serve-unit-errors.png")
     with page.expect_download() as fetched:
         page.click("#corrections")
     corrections = tmp_path / fetched.value.suggested_filename
@@ -106,12 +111,12 @@ def test_a_unit_and_the_compiler_in_a_real_browser(
     page.click("button[type=submit]")
     assert page.locator("#status").inner_text() == "已通过"
     assert page.locator("text=年度报表.xlsx").count() >= 1  # the earlier submission is listed
-    page.screenshot(path=str(shots / "serve-unit-passed.png"), full_page=True)
+    picture(page, "serve-unit-passed.png")
 
     board.reload()
     assert _board_status(board) == {UNIT: "已通过", OTHER: "未报送", third: "有错误"}
     assert "R3.1" in board.locator(".charts").inner_text()
-    board.screenshot(path=str(shots / "serve-board.png"), full_page=True)
+    picture(board, "serve-board.png")
     with board.expect_download() as fetched:
         board.click("#consolidated")
     merged = tmp_path / "汇总.xlsx"
