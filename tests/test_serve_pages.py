@@ -73,7 +73,8 @@ def test_a_unit_cannot_upload_for_another_unit_nor_see_its_files(desk: Desk) -> 
     assert desk.archive.submissions(2024) == []
     theirs = desk.submit(workbook(OTHER), desk.tokens[OTHER]).json()["id"]
     for kind in ("corrections", "original"):
-        assert desk.client.get(f"/u/{desk.tokens[UNIT]}/submissions/{theirs}/{kind}").status_code == 403
+        # answered as an id that does not exist: a unit cannot find out which ids are other units'
+        assert desk.client.get(f"/u/{desk.tokens[UNIT]}/submissions/{theirs}/{kind}").status_code == 404
     assert desk.client.get(f"/u/{desk.tokens[UNIT]}?id={theirs}").text.count(OTHER) == 0
     assert desk.client.get("/u/not-a-token").status_code == 404
     bad = _upload(desk, desk.tokens[UNIT], b"not a workbook", "乱码.xlsx")

@@ -132,15 +132,16 @@ async def consolidated(desk: Desk, year: int) -> bytes:
 
 
 async def owned(request: Request, admin: bool, grant: UnitGrant | None) -> Any:
-    """The submission of the path's id, if the caller may see it: 404 when there is none, 403 when it is
-    another unit's."""
+    """The submission of the path's id, if the caller may see it. Another unit's is answered as one that does
+    not exist (404, the same words): a unit's token must not tell which ids other units' submissions hold."""
     desk = _desk(request)
+    missing = Refused(404, f"本单位没有编号为 {request.path_params['id']} 的报送")
     try:
         sub = await desk.run(desk.archive.get, int(request.path_params["id"]))
     except GovxlError:
-        raise Refused(404, f"没有编号为 {request.path_params['id']} 的报送") from None
+        raise missing from None
     if not admin and not (grant and grant.owns(sub.unit)):
-        raise Refused(403, "这份报送属于其他单位，本单位的令牌不能查看")
+        raise missing
     return sub
 
 
