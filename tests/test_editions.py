@@ -366,3 +366,27 @@ def test_a_new_editions_cross_year_message_says_its_own_labels(tmp_path: Path) -
     found = relation_finding(Grid(ed), rel, filing, 7, 8)
     said = "地方性法规行：现行有效数量 7 不等于上年现行有效数量加本年新制定件数减本年废止数量，即 8"
     assert found.message == said
+
+
+def test_a_relation_across_years_in_table_4_names_its_cells(tmp_path: Path) -> None:
+    """Table 四's cells have column labels only: a relation along a column there is worded with them (an
+    audit found it an internal error, exit 3), and a relation running neither along a row nor a column is
+    refused when the edition is read."""
+    from govxl.errors import SpecError
+    from govxl.filing import Filing
+    from govxl.grid import Grid
+    from govxl.rules.crossyear import relation_finding
+    from govxl.spec.loader import parse_edition
+
+    spec = json.loads(synthetic(tmp_path).read_text(encoding="utf-8"))
+    across = {"rule": "X1", "per": "column", "each": ["upheld"]}
+    spec["across_years"].append({**across, "lhs": ["t4_review_{c}"], "rhs": ["previous:t4_review_{c}"]})
+    ed = parse_edition(json.dumps(spec, ensure_ascii=False), "2025.json")
+    (rel,) = (r for r in ed.relations if r.lhs and r.lhs[0].code == "t4_review_upheld")
+    filing = Filing(tmp_path / "甲.xlsx", "2025", "", {}, {}, {}, {}, {}, {})
+    found = relation_finding(Grid(ed), rel, filing, 1, 3)
+    assert found.message.startswith("结果维持列：") and "1" in found.message and "3" in found.message
+    spec["across_years"][-1]["per"] = "diagonal"
+    with pytest.raises(SpecError) as refused:
+        parse_edition(json.dumps(spec, ensure_ascii=False), "2025.json")
+    assert "2025.json" in refused.value.message and "per" in refused.value.message

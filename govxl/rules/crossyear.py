@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from govxl.filing import Filing
     from govxl.findings import Finding
     from govxl.grid import Grid
-    from govxl.spec import Edition, Relation, Term
+    from govxl.spec import Cell, Edition, Relation, Term
 
 FAMILY = register(
     Rule(
@@ -76,7 +76,7 @@ def relation_finding(grid: Grid, rel: Relation, filing: Filing, lhs: float, rhs:
         return finding(rel.rule, actual=int(lhs))
     ed = grid.edition
     cell = ed.cells[rel.lhs[0].code]
-    where = f"{cell.col_labels[-1]}列" if rel.per == "column" else f"{cell.row_labels[-1]}行"
+    where = f"{_label(cell, cell.col_labels)}列" if rel.per == "column" else f"{_label(cell, cell.row_labels)}行"
     cells = tuple(filing.ref(grid, t.code) for t in rel.lhs + rel.rhs if not t.previous)
     before = tuple(t for t in rel.rhs if t.previous)
     return finding(
@@ -94,13 +94,19 @@ def relation_finding(grid: Grid, rel: Relation, filing: Filing, lhs: float, rhs:
     )
 
 
+def _label(cell: Cell, labels: tuple[str, ...]) -> str:
+    """The label a message names a cell by; a cell without one on that side (table 四's have no row labels)
+    is named by its other side's, else by its code."""
+    return (labels or cell.col_labels or cell.row_labels or (cell.code,))[-1]
+
+
 def _words(ed: Edition, terms: tuple[Term, ...], per: str, after: bool = False) -> str:
     """Terms as the form names them (加/减 between them; before the first too when it follows others): the
     column label for a relation along a row (its row is named as its place), the row label along a column."""
     out = []
     for i, t in enumerate(terms):
         cell = ed.cells[t.code]
-        label = (cell.row_labels if per == "column" else cell.col_labels)[-1]
+        label = _label(cell, cell.row_labels if per == "column" else cell.col_labels)
         sign = "减" if t.sign < 0 else ("加" if i or after else "")
         out.append(sign + label)
     return "".join(out)

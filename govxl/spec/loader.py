@@ -150,7 +150,10 @@ class _Loader(TableLoader, ProseLoader):
             for c in self.strings(raw, "each", where, [""]):
                 lhs = tuple(self.term(t, c, where, cells) for t in self.strings(raw, "lhs", where))
                 rhs = tuple(self.term(t, c, where, cells) for t in self.strings(raw, "rhs", where))
-                out.append(Relation(rule, lhs, rhs, per=self.get(raw, "per", where, str, "row")))
+                per = self.get(raw, "per", where, str, "row")
+                if per not in ("row", "column"):
+                    raise self.fail(where, f'键 \'per\' 应为 "row" 或 "column"，不是 {per!r}')
+                out.append(Relation(rule, lhs, rhs, per=per))
         return tuple(out)
 
 
