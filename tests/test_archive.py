@@ -18,6 +18,7 @@ from govxl.merge import merge
 from govxl.reader import read_filing
 from govxl.spec import load_edition
 from tests.archive_fixtures import location_fixture, unit_file  # noqa: F401  (a fixture, by its name)
+from tests.helpers import sheet_values
 
 ROSTER = [("甲区人民政府办公室", "政府部门"), ("乙区司法局", ""), ("丙区教育局", ""), ("丁区民政局", "")]
 
@@ -362,3 +363,21 @@ def test_add_many_checks_uploads_together_each_as_add_would(location: str, tmp_p
         assert broken.submission_id is None and broken.report.problem.startswith("坏.xlsx：")
         assert last.report.to_json() == {**check_paths([b])[0].to_json(), "path": "乙.xlsx"}
         assert sorted(s.filename for s in arch.submissions()) == sorted(["甲的上传.xlsx", "乙.xlsx"])
+
+
+def test_a_submission_named_like_a_lock_file_is_exported_too(location: str, tmp_path: Path) -> None:
+    """From an audit: export merged a folder, whose walk leaves out ~$… and .~… (an office's lock files), so
+    submissions stored under such names were left out of the consolidated totals, and one alone was 无法读取
+    with the temporary folder in the message."""
+    a = unit_file(tmp_path / "in", "甲.xlsx", "甲区人民政府办公室")
+    b = unit_file(tmp_path / "in", "~$乙.xlsx", "乙区司法局")
+    c = unit_file(tmp_path / "in", ".~丙.xlsx", "丙区教育局", t3_new_np=13, t3_open_np=12)
+    with open_archive(location) as arch:
+        arch.add_paths([a, b, c])
+        result = arch.export(2024, tmp_path / "导出.xlsx")
+        assert result.exit_code == 0, result.counts()
+        assert sorted(e.status for e in result.entries) == ["已汇总"] * 3
+        merged = read_filing(tmp_path / "导出.xlsx")
+        assert merged.inputs["t3_new_np"] == 12 + 12 + 13
+        text = "\n".join(str(v) for v in sheet_values(tmp_path / "导出.xlsx").values())
+        assert "govxl-export-" not in text and "~$乙.xlsx" in text

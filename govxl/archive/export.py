@@ -70,9 +70,11 @@ def export(
             writer.writerows(units)
             roster_path.write_text(text.getvalue(), encoding="utf-8")
         # The folder is gone once merge returns: every sheet and summary names a file by its submission
-        # (#编号 单位 年度（原文件名）), as `archive list` and `get` do, never by its path in there.
+        # (#编号 单位 年度（原文件名）), as `archive list` and `get` do, never by its path in there. The files
+        # are given one by one, not as the folder, whose walk leaves out names an office's lock files have
+        # (~$…, .~…): a submission stored under such a name is still a submission.
         return merge(
-            [folder],
+            sorted(written),  # in the order a walk of the folder gives
             output,
             roster=roster_path,
             include_invalid=include_invalid,
