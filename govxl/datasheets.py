@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govxl.grid import col_letter
+from govxl.values import xml_safe
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,8 @@ def _rows_xml(rows: Iterable[Sequence[Any]], first: int, batch: int = 500) -> It
         yield "".join(out)
 
 
-_XML_BAD = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]")
-
-
 def _xml_text(text: str) -> str:
-    return _XML_BAD.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _inject(data: bytes, streams: Mapping[str, tuple[Iterable[Sequence[Any]], int]]) -> bytes:

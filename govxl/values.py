@@ -105,3 +105,12 @@ def show(value: float | None) -> str:
 def text_of(value: Any) -> str:
     """A cell's content as the text a person sees, without surrounding spaces ("" for an empty cell)."""
     return "" if value is None else str(value).strip()
+
+
+# what XML 1.0 cannot hold at all (a document with one of them is refused by Word and by every XML parser)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """User text as a document may hold it: the control characters XML 1.0 forbids dropped, all else kept."""
+    return _NOT_XML.sub("", text)

@@ -145,6 +145,26 @@ def test_text_from_the_workbook_is_escaped(tmp_path: Path) -> None:
     assert docx.Document(str(path)).paragraphs[0].text.startswith('<script>alert("x")</script>某局&')
 
 
+def test_control_characters_in_the_workbook_never_break_the_documents(tmp_path: Path) -> None:
+    """From an audit: a 填报单位 with control characters (which the workbook holds) made a .docx that Word and
+    every XML parser refuse. What XML cannot hold is dropped; the rest of the name stays."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    filing = read_filing(EXAMPLE)
+    filing.cover["unit"] = "单位\x01\x02\x07\x0b\x1b[31m红\u202e局"
+    doc = compose(filing)
+    path = tmp_path / "r.docx"
+    path.write_bytes(render_docx(doc))
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.endswith(".xml"):
+                ElementTree.fromstring(zf.read(name))  # every part is well-formed XML
+    assert docx.Document(str(path)).paragraphs[0].text.startswith("单位[31m红\u202e局")
+    page = render_html(doc).decode("utf-8")
+    assert "单位[31m红\u202e局" in page and not any(c in page for c in "\x01\x02\x07\x0b\x1b")
+
+
 def test_bad_requests_are_said_plainly_and_write_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -13,9 +13,17 @@ import functools
 import io
 import re
 import zipfile
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from govxl.document.model import Document, Table, TableCell
+from govxl.values import xml_safe
+
+
+def escape(text: str) -> str:
+    """Text for the document's XML: escaped, and without what XML cannot hold (a 填报单位 with a control
+    character would make a file Word refuses to open)."""
+    return _escape(xml_safe(text))
+
 
 # (font as offices name it, what to use where it is missing): the names Word and WPS know, then a family
 FONTS = {

@@ -4,9 +4,16 @@ the file; every text is escaped."""
 
 from __future__ import annotations
 
-from html import escape
+import html
 
 from govxl.document.model import Document, Paragraph, Table, TableCell
+from govxl.values import xml_safe
+
+
+def escape(text: str) -> str:
+    """Text for the page: escaped, and without the control characters a page has no use for."""
+    return html.escape(xml_safe(text))
+
 
 _SERIF = (
     '"仿宋_GB2312", "仿宋", FangSong, STFangsong, "宋体", SimSun, "AR PL UMing CN", "Noto Serif CJK SC", serif'
