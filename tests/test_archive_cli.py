@@ -124,14 +124,22 @@ def test_what_is_not_an_archive_is_refused_with_exit_2(govxl: Govxl, tmp_path: P
         assert f"{text} 不是 govxl 档案（不是 SQLite 数据库文件）" in done.stderr
         _no_trace(done.stderr)
     assert text.read_bytes() == before
+    # a command that only reads creates no archive, wherever its path comes from (an audit found the default
+    # place and $GOVXL_ARCHIVE still got an empty one); one that stores makes it there
     env_dir = tmp_path / "cwd"
     env_dir.mkdir()
     done = govxl("archive", "list", cwd=env_dir)  # the default: govxl-archive.sqlite in the current folder
-    assert done.returncode == 0 and (env_dir / "govxl-archive.sqlite").exists()
+    assert done.returncode == 2 and "govxl-archive.sqlite" in done.stderr and "不存在" in done.stderr
+    assert list(env_dir.iterdir()) == []
     elsewhere = tmp_path / "环境变量给的.sqlite"
     env = {**os.environ, "GOVXL_ARCHIVE": str(elsewhere)}
-    ran = subprocess.run([*installed_command(), "archive", "list"], env=env, cwd=env_dir, capture_output=True)
-    assert ran.returncode == 0 and elsewhere.exists()
+    ran = subprocess.run(
+        [*installed_command(), "archive", "list"], env=env, cwd=env_dir, capture_output=True, text=True
+    )
+    assert ran.returncode == 2 and str(elsewhere) in ran.stderr and not elsewhere.exists(), ran.stderr
+    workbook = unit_file(tmp_path / "in", "a.xlsx", "甲单位")
+    stored = subprocess.run([*installed_command(), "archive", "add", str(workbook)], env=env, cwd=env_dir)
+    assert stored.returncode == 0 and elsewhere.exists()
 
 
 def test_an_id_or_year_no_database_holds_is_a_message(govxl: Govxl, tmp_path: Path) -> None:

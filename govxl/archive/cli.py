@@ -32,13 +32,12 @@ ROSTER = click.option(
 
 def _open(location: str | None, *, writing: bool = False) -> Archive:
     """The archive a command works on. Commands that store (add, roster) create it when new. Commands that
-    only read create none where --archive names one that is not there (a mistyped path would otherwise get
-    an empty archive that answers every question with nothing): that is refused, naming the path. The
-    default place (./govxl-archive.sqlite or $GOVXL_ARCHIVE) is where the archive lives, so an empty one is
-    opened there as before."""
+    only read create none, wherever the path comes from (--archive, $GOVXL_ARCHIVE or the default
+    ./govxl-archive.sqlite): a mistyped path, or a folder where no archive was made yet, would otherwise get
+    an empty archive that answers every question with nothing. That is refused, naming the path."""
     from govxl.archive import open_archive
 
-    return open_archive(location, create=writing or location is None)
+    return open_archive(location, create=writing)
 
 
 @click.group("archive", cls=_Group)
