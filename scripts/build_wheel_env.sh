@@ -10,10 +10,14 @@ rm -rf "$dir"
 rm -rf build/lib build/bdist.*
 mkdir -p "$dir/dist"
 log="$dir/install.log"
+# PYTHONPATH (set to run the suite against a work tree) would make the new environment's pip see that tree's
+# govxl as installed already, and install nothing
 if ! { python3 -m pip wheel --disable-pip-version-check --no-deps -w "$dir/dist" . &&
   python3 -m venv "$dir/venv" &&
-  "$dir/venv/bin/python" -m pip install --disable-pip-version-check "$dir"/dist/govxl-*.whl; } >"$log" 2>&1; then
+  env -u PYTHONPATH "$dir/venv/bin/python" -m pip install --disable-pip-version-check "$dir"/dist/govxl-*.whl &&
+  test -x "$dir/venv/bin/govxl"; } >"$log" 2>&1; then
   cat "$log" >&2
+  echo "没能把 govxl 的 wheel 装进 $dir/venv（见上面的输出）" >&2
   exit 1
 fi
 echo "$(cd "$dir" && pwd)/venv/bin/govxl"

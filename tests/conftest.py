@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import functools
@@ -154,11 +155,13 @@ def installed_command() -> list[str]:
     if given:
         return [given]
     env_dir = Path(tempfile.mkdtemp(prefix="govxl-wheel-env-"))
+    atexit.register(shutil.rmtree, env_dir, True)  # made for this run only
     done = subprocess.run(
         ["bash", str(ROOT / "scripts" / "build_wheel_env.sh"), str(env_dir)],
         capture_output=True,
         text=True,
         timeout=900,
+        env=installed_env(),
     )
     assert done.returncode == 0, done.stderr
     return [done.stdout.strip().splitlines()[-1]]

@@ -231,6 +231,8 @@ def _case(folder: Path, name: str) -> None:
         "prose counts of numbers": lambda: spec(lambda d: d["prose"]["counts"].update(new=[1])),
         "prose counts a string": lambda: spec(lambda d: d["prose"]["counts"].update(new="t3_new_total")),
         "prose bases of numbers": lambda: spec(lambda d: d["prose"].update(share_bases=[[1]])),
+        "prose base empty": lambda: spec(lambda d: d["prose"].update(share_bases=[[]])),
+        "prose base not a list": lambda: spec(lambda d: d["prose"].update(share_bases=["done"])),
         "prose unknown table": lambda: spec(lambda d: d["prose"]["appeals"].update(table="t9")),
         "instructions of numbers": lambda: spec(lambda d: d["cover"].update(instructions=[1])),
         "widths of text": lambda: spec(lambda d: d["tables"][0].update(label_widths=["wide"])),
@@ -265,6 +267,8 @@ HOSTILE = [
     "prose counts of numbers",
     "prose counts a string",
     "prose bases of numbers",
+    "prose base empty",
+    "prose base not a list",
     "prose unknown table",
     "instructions of numbers",
     "widths of text",
@@ -295,6 +299,8 @@ def test_a_hostile_edition_file_is_refused_naming_it(
         for edition in available_editions():
             load_edition(edition)
     assert "2030.json" in refused.value.message
+    if name.startswith("prose base"):  # the entry by its place, never a key of the loader's own
+        assert "prose.share_bases[0]" in refused.value.message and "'b'" not in refused.value.message
     if name == "unknown hint rule":
         assert "tables[1] t3.hints" in refused.value.message and "R9.9" in refused.value.message
 

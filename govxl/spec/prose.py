@@ -39,10 +39,14 @@ class ProseLoader(BaseLoader):
                 raise self.fail("prose.listed_outcomes", f"{name!r} 不在 outcomes 中")
             listed.append((name, known[name]))
         raw_bases = self.get(raw, "share_bases", where, list, [])
-        bases = tuple(tuple(self.strings({"b": b}, "b", "prose.share_bases")) for b in raw_bases)
-        for b in bases:
+        bases = []
+        for i, b in enumerate(raw_bases):
+            entry = f"prose.share_bases[{i}]"
+            if not isinstance(b, list) or not b or not all(isinstance(x, str) for x in b):
+                raise self.fail(entry, "应为一个或几个计数名组成的列表")
             if not set(b) <= set(counts):
-                raise self.fail("prose.share_bases", f"{b!r} 不在 counts 中")
+                raise self.fail(entry, f"{b!r} 不在 counts 中")
+            bases.append(tuple(b))
         appeals_raw = self.get(raw, "appeals", where, dict, {"table": "", "not_upheld": []})
         atable = self.get(appeals_raw, "table", "prose.appeals", str)
         if atable and not any(c.table == atable for c in cells.values()):
@@ -51,7 +55,7 @@ class ProseLoader(BaseLoader):
         kinds = self.strings(appeals_raw, "not_upheld", "prose.appeals")  # leaf columns under each appeal
         not_upheld = tuple(c for c in appeals if any(cells[c].column.endswith(k) for k in kinds))
         disclosure = self.row_sentence(raw["disclosure"], cells) if "disclosure" in raw else None
-        return Prose(counts, outcomes, bases, appeals, not_upheld, names, tuple(listed), disclosure)
+        return Prose(counts, outcomes, tuple(bases), appeals, not_upheld, names, tuple(listed), disclosure)
 
     def outcomes(self, raw: dict[str, Any], cells: dict[str, Cell]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each outcome group's name and the cells of its rows (a row and the rows under it) in one column."""
