@@ -47,14 +47,9 @@ def _text(path: Path) -> str:
         raise GovxlError(f"{path}：文件过大，不像年度报告的正文")
     data = path.read_bytes()
     if suffix == ".docx":
-        if not data.startswith(b"PK"):
-            raise GovxlError(f"{path}：不是 Word（.docx）文件")
-        from govxl.extract.docx import docx_problem, docx_to_text
+        from govxl.extract import docx_text
 
-        try:
-            return docx_to_text(path)
-        except Exception as exc:
-            raise GovxlError(f"{path}：Word 文件已损坏或无法读取（{docx_problem(exc)}）") from None
+        return docx_text(path, data)
     if b"\x00" in data[:4096]:
         raise GovxlError(f"{path}：是二进制文件，不是文本文件")
     text = decode_text(data)

@@ -62,7 +62,7 @@ def read_document(path: Path) -> str:
         raise GovxlError(f"{path}：文件过大（{size // 1024 // 1024} MB），不像年度报告")
     data = path.read_bytes()
     if suffix == ".docx":
-        return _docx(path, data)
+        return docx_text(path, data)
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         return _pdf(path, data)
     if not data.strip():
@@ -95,7 +95,9 @@ def _pdf(path: Path, data: bytes) -> str:
     return text
 
 
-def _docx(path: Path, data: bytes) -> str:
+def docx_text(path: Path, data: bytes) -> str:
+    """A Word document's text (its bytes `data`, read from `path`), or a message naming the file of why not:
+    for the published report, and for the office's own text that `govxl report` takes."""
     if not data.startswith(b"PK"):
         raise GovxlError(f"{path}：不是 Word（.docx）文件")
     from govxl.extract.docx import docx_problem, docx_to_text

@@ -25,6 +25,7 @@ from govxl.merge.entries import (
 )
 from govxl.merge.sums import _clean
 from govxl.rules import finding
+from govxl.rules.crossyear import place_of
 from govxl.spec import load_edition
 
 
@@ -189,8 +190,7 @@ def _across_years(entries: list[Entry], last: list[Entry], year: int | None) -> 
         now = sum(float(np.nansum(this_frame[t.code])) for t in rel.lhs)  # a blank cell adds nothing
         before = sum(float(np.nansum(prev_frame[t.code])) for t in rel.rhs)
         if abs(now - before) > 1e-6:
-            label = this_ed.cells[rel.lhs[0].code].col_labels[-1]
-            problems.append(_summed(rel.rule, f"{label}列", now, before, merged=bool(merged)).message)
+            problems.append(_summed(rel.rule, place_of(this_ed, rel), now, before, merged=bool(merged)).message)
     return problems
 
 

@@ -75,8 +75,7 @@ def relation_finding(grid: Grid, rel: Relation, filing: Filing, lhs: float, rhs:
     if rel.identical:
         return finding(rel.rule, actual=int(lhs))
     ed = grid.edition
-    cell = ed.cells[rel.lhs[0].code]
-    where = f"{_label(cell, cell.col_labels)}列" if rel.per == "column" else f"{_label(cell, cell.row_labels)}行"
+    where = place_of(ed, rel)
     cells = tuple(filing.ref(grid, t.code) for t in rel.lhs + rel.rhs if not t.previous)
     before = tuple(t for t in rel.rhs if t.previous)
     return finding(
@@ -92,6 +91,13 @@ def relation_finding(grid: Grid, rel: Relation, filing: Filing, lhs: float, rhs:
         before=_words(ed, before, rel.per),
         now=_words(ed, tuple(t for t in rel.rhs if not t.previous), rel.per, after=bool(before)),
     )
+
+
+def place_of(ed: Edition, rel: Relation) -> str:
+    """Where a relation across years holds, as its messages say: the column ("结果维持列") of a relation along
+    a column, else the row ("行政规范性文件行"), by the labels of its first cell."""
+    cell = ed.cells[rel.lhs[0].code]
+    return f"{_label(cell, cell.col_labels)}列" if rel.per == "column" else f"{_label(cell, cell.row_labels)}行"
 
 
 def _label(cell: Cell, labels: tuple[str, ...]) -> str:
