@@ -10,6 +10,8 @@ command -v ssconvert >/dev/null 2>&1 || need+=(gnumeric)
 # govxl report: LibreOffice Writer converts the .docx to PDF, poppler's pdftoppm makes the docs' pictures,
 # Debian's chromium renders the .html (driven by Playwright); a Song-style CJK font so the pages show Chinese
 if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libreoffice-writer >/dev/null 2>&1; then need+=(libreoffice-writer); fi
+# one LibreOffice per pytest worker, driven over UNO by the system Python (tests/lo_service.py)
+/usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-arphic-uming fonts-wqy-zenhei)

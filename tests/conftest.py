@@ -11,7 +11,7 @@ import signal
 import subprocess
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,33 +81,77 @@ def soffice_bin() -> str:
 
 Convert = Callable[[Sequence[Path], Path, str], None]
 
+# the system Python with LibreOffice's own `uno` module (Debian's python3-uno), which the test environment's
+# Python cannot import
+UNO_PYTHON = "/usr/bin/python3"
+
 
 @pytest.fixture(scope="session")
-def soffice_convert(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Convert:
+def soffice_convert(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Convert]:
     """Convert files with a real headless LibreOffice into `outdir` (`target` as soffice's --convert-to takes
     it), in a profile of this test process's own that forces recalculation on load: never the user's
-    profile, and never one that another pytest worker or another LibreOffice on the machine holds."""
+    profile, and never one that another pytest worker or another LibreOffice on the machine holds.
+
+    One LibreOffice serves the whole test process (tests/lo_service.py, over UNO), started at the first
+    conversion: a start costs about 2 s, which a `soffice --convert-to` per call would pay each time."""
     profile = tmp_path_factory.mktemp("lo-profile")
     user = profile / "user"
     user.mkdir()
     (user / "registrymodifications.xcu").write_text(_RECALC_XCU, encoding="utf-8")
+    service: list[subprocess.Popen[str]] = []
+
+    def started() -> subprocess.Popen[str]:
+        if not service:
+            probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+            if probe.returncode != 0:
+                if os.environ.get("GOVXL_REQUIRE_SOFFICE"):
+                    pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {UNO_PYTHON} cannot import uno (python3-uno)")
+                pytest.skip(f"{UNO_PYTHON} cannot import LibreOffice's uno (python3-uno is not installed)")
+            proc = subprocess.Popen(
+                [UNO_PYTHON, str(ROOT / "tests" / "lo_service.py"), soffice_bin, profile.as_uri()],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
+            )
+            service.append(proc)
+            _answer(proc)  # ready
+        return service[0]
 
     def run(files: Sequence[Path], outdir: Path, target: str) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
-        cmd = [
-            soffice_bin,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            *map(str, files),
-        ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+        proc = started()
+        assert proc.stdin is not None
+        request = {"files": list(map(str, files)), "outdir": str(outdir), "target": target}
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        _answer(proc)
 
-    return run
+    yield run
+    for proc in service:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+def _answer(proc: subprocess.Popen[str], timeout: float = 300) -> None:
+    import select
+
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    if not ready:
+        proc.kill()
+        pytest.fail(f"LibreOffice gave no answer in {timeout:.0f} s")
+    line = proc.stdout.readline()
+    assert line, f"the LibreOffice service ended (exit {proc.poll()})"
+    answer = json.loads(line)
+    assert answer.get("ok"), answer.get("error")
 
 
 @pytest.fixture(scope="session")
