@@ -6,7 +6,9 @@ import functools
 import io
 import json
 import shutil
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -36,16 +38,37 @@ def zip_bomb(path: Path) -> Path:
 
 @functools.cache
 def _zip_bomb() -> bytes:
-    """300 MB of zeros in a 300 kB workbook: 1.6 s to compress, so once a test process (two modules use it)."""
+    """300 MB of zeros in a 300 kB workbook. The zeros are deflated one megabyte at a time, each ended by a
+    full flush, after which the compressor starts afresh: every megabyte deflates to the same bytes, so one is
+    compressed and the stream is those bytes 300 times (compressing all of it took 1.7 s a test process)."""
+    chunk, times = b"\0" * (1 << 20), 300
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    stream = block * times + deflate.flush()
+    crc = 0
+    for _ in range(times):
+        crc = zlib.crc32(chunk, crc)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/workbook.xml", "<workbook/>")
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as big:
-            chunk = b"\0" * (1 << 20)
-            for _ in range(300):
-                big.write(chunk)
-    return buffer.getvalue()
+    small = buffer.getvalue()
+    directory = small.index(b"PK\x01\x02")  # the central directory of the two small members, then its end
+    entries, count = small[directory : small.index(b"PK\x05\x06")], 3
+    name = b"xl/worksheets/sheet1.xml"
+    # version 20, no flags, deflated, a fixed time and date; crc, compressed and real size; name, no extra
+    fields = struct.pack("<HHHHHIII", 20, 0, 8, 0, 0x21, crc, len(stream), len(chunk) * times)
+    local = b"PK\x03\x04" + fields + struct.pack("<HH", len(name), 0) + name
+    central = (
+        b"PK\x01\x02"
+        + struct.pack("<H", 20)
+        + fields
+        + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, directory)
+    )
+    members = small[:directory] + local + stream
+    entries += central + name
+    end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, count, count, len(entries), len(members), 0)
+    return members + entries + end
 
 
 DATA = ROOT / "tests" / "data"
