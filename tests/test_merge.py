@@ -281,7 +281,8 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
         seen += chunk
     os.close(master)
     assert done.returncode == 0
-    assert "读取" in seen.decode("utf-8", "replace") and f"{MIN_FOR_POOL}/{MIN_FOR_POOL}" in seen.decode("utf-8", "replace")
+    shown = seen.decode("utf-8", "replace")
+    assert "读取" in shown and f"{MIN_FOR_POOL}/{MIN_FOR_POOL}" in shown
     quiet = subprocess.run(
         [*cmd[:-1], str(tmp_path / "out" / "m2.xlsx")], capture_output=True, timeout=120, env=installed_env()
     )
