@@ -1,14 +1,16 @@
-"""`govxl archive …` and `govxl check --archive`: the installed command, on SQLite and on real PostgreSQL."""
+"""`govxl archive …` and `govxl check --archive` through the command's entry point (in process: the installed
+command's archive runs in tests/test_archive_durability.py and tests/test_installed.py), on SQLite and on
+real PostgreSQL."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.archive_fixtures import location_fixture, unit_file  # noqa: F401  (a fixture, by its name)
-from tests.conftest import Govxl, installed_command
+from tests.conftest import Govxl
 
 
 def _no_trace(text: str) -> None:
@@ -114,7 +116,9 @@ def test_check_with_the_archive_says_which_submission(govxl: Govxl, location: st
     assert done.returncode == 2 and "只能给出一个" in done.stderr
 
 
-def test_what_is_not_an_archive_is_refused_with_exit_2(govxl: Govxl, tmp_path: Path) -> None:
+def test_what_is_not_an_archive_is_refused_with_exit_2(
+    govxl: Govxl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = tmp_path / "笔记.txt"
     text.write_text("别人的文件", encoding="utf-8")
     before = text.read_bytes()
@@ -132,14 +136,12 @@ def test_what_is_not_an_archive_is_refused_with_exit_2(govxl: Govxl, tmp_path: P
     assert done.returncode == 2 and "govxl-archive.sqlite" in done.stderr and "不存在" in done.stderr
     assert list(env_dir.iterdir()) == []
     elsewhere = tmp_path / "环境变量给的.sqlite"
-    env = {**os.environ, "GOVXL_ARCHIVE": str(elsewhere)}
-    ran = subprocess.run(
-        [*installed_command(), "archive", "list"], env=env, cwd=env_dir, capture_output=True, text=True
-    )
+    monkeypatch.setenv("GOVXL_ARCHIVE", str(elsewhere))
+    ran = govxl("archive", "list", cwd=env_dir)
     assert ran.returncode == 2 and str(elsewhere) in ran.stderr and not elsewhere.exists(), ran.stderr
     workbook = unit_file(tmp_path / "in", "a.xlsx", "甲单位")
-    stored = subprocess.run([*installed_command(), "archive", "add", str(workbook)], env=env, cwd=env_dir)
-    assert stored.returncode == 0 and elsewhere.exists()
+    stored = govxl("archive", "add", str(workbook), cwd=env_dir)
+    assert stored.returncode == 0 and elsewhere.exists(), stored.stderr
 
 
 def test_an_id_or_year_no_database_holds_is_a_message(govxl: Govxl, tmp_path: Path) -> None:
