@@ -13,7 +13,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -50,6 +50,22 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright: one for the whole test process (the report's pages
+    and the desk), each test in pages or contexts of its own."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("GOVXL_REQUIRE_SOFFICE"):  # scripts/test.sh installs chromium with LibreOffice
+            pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {CHROMIUM} is missing")
+        pytest.skip("Debian's chromium is not installed; the browser tests need it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 def corpus_file(name: str) -> Path:
@@ -308,9 +324,8 @@ def corpus_extracted(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
 # Under pytest-xdist (`-n auto --dist loadgroup`, as scripts/test.sh runs the suite), tests that share an
 # expensive fixture run on one worker, so that it is made once: the module-scoped workbook mutants of the fuzz
 # tests (check and merge fuzz the same files), the rule cases' workbooks (checked together), the corpus
-# extracted and checked. Tests that use a real client stay with the rest of their module (its module-scoped
-# recalculations or conversions), but modules spread over the workers: each worker starts LibreOffice in a
-# profile of its own.
+# extracted and checked, and every test of a real client: one LibreOffice and one chromium serve them all
+# (a start of each costs seconds of the two cores the whole suite shares).
 _SHARED_FIXTURES = {
     "mutants": "fuzz-workbooks",
     "rule_cases": "rule-cases",
@@ -325,6 +340,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = getattr(item, "fixturenames", ())
         group = next((g for fixture, g in _SHARED_FIXTURES.items() if fixture in names), None)
         if group is None and any(fixture in names for fixture in _CLIENT_FIXTURES):
-            group = f"clients-{item.nodeid.split('::')[0]}"
+            group = "clients"
         if group:
             item.add_marker(pytest.mark.xdist_group(group))

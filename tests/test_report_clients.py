@@ -9,7 +9,6 @@ import math
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from govxl.document import make_report
 from govxl.document.compose import numbers_of
 from govxl.extract import extract
 from govxl.reader import read_filing
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, Convert
+from tests.conftest import ROOT, Convert
 
 EXAMPLE = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
 WITH_ERRORS = ROOT / "examples" / "with_errors_2024.xlsx"
@@ -80,20 +79,6 @@ def test_the_pdf_libreoffice_prints_holds_the_workbooks_numbers(pdfs: dict[str, 
     x = extract(pdfs["final"])
     got = {c: v for c, v in x.filing.inputs.items() if not math.isnan(v)} | x.published_totals
     assert got == numbers_of(read_filing(EXAMPLE))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("GOVXL_REQUIRE_SOFFICE"):  # scripts/test.sh installs chromium with LibreOffice
-            pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {CHROMIUM} is missing")
-        pytest.skip("Debian's chromium is not installed; the HTML rendering test needs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, path: Path, width: int, height: int = 900) -> tuple[Any, list[str]]:

@@ -20,7 +20,7 @@ import httpx
 import openpyxl
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
+from tests.conftest import ROOT
 from tests.serve_helpers import ADMIN, OTHER, UNIT, bad_workbook, bearer, workbook
 from tests.serve_process import Server
 
@@ -48,18 +48,6 @@ def _roster(server: Server, units: list[str]) -> dict[str, str]:
     done = httpx.put(f"{server.url}/api/v1/roster/2024", content=csv.encode(), headers=bearer(ADMIN), timeout=30)
     assert done.status_code == 200, done.text
     return {u["unit"]: u["token"] for u in done.json()["units"]}
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_a_unit_and_the_compiler_in_a_real_browser(
