@@ -47,10 +47,11 @@ def templates_dir() -> Path:
     raise SpecError("找不到版式数据文件夹 workbook_templates（安装不完整？）")
 
 
-# Everything below is keyed by GOVXL_EDITIONS_DIR as it reads now, never by an edition's name alone: one
-# process (a test run, a server) may see the variable change, and two folders may each hold a 2025 edition.
-# Caches of what an edition implies (grids, schemas, report skeletons) key by the Edition object itself,
-# which is one per data file (`_parse`), so the packaged editions' stay shared whatever the variable says.
+# The caches below are keyed by GOVXL_EDITIONS_DIR's value as it reads now (or by a data file's path), never
+# by an edition's name alone: one process (a test run, a server) may see the variable change, and two folders
+# may each hold a 2025 edition. Caches of what an edition implies (grids, schemas, report skeletons, sections)
+# key by the Edition object itself, which is one per data file (`_parse`), so the packaged editions' grids and
+# schemas stay shared whatever the variable says.
 
 
 def _extra() -> str:
