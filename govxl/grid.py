@@ -179,6 +179,11 @@ def _extends(run: list[Place], p: Place) -> bool:
     return across or down
 
 
-@cache
 def grid_for(edition: str) -> Grid:
-    return Grid(load_edition(edition))
+    """The grid of the edition of that name as GOVXL_EDITIONS_DIR reads now (see govxl.spec)."""
+    return _grid(load_edition(edition))
+
+
+@cache  # by the Edition object: a name may mean another edition when GOVXL_EDITIONS_DIR changes
+def _grid(edition: Edition) -> Grid:
+    return Grid(edition)

@@ -154,11 +154,14 @@ class _ColumnPlan:
     nullable: bool = True
 
 
-@cache
 def _plan(edition: str) -> dict[str, _ColumnPlan]:
+    return _plan_of(load_edition(edition))
+
+
+@cache  # by the Edition object, not its name: see govxl.spec
+def _plan_of(ed: Edition) -> dict[str, _ColumnPlan]:
     """Every column of the frame with its type and checks; the predicates are the table rules' own
     (govxl/rules/table.py)."""
-    ed = load_edition(edition)
     plan: dict[str, _ColumnPlan] = {}
     hinted = {code: rule for t in ed.tables for rule, cells in t.hints for code in cells}
     for code in ed.input_codes:
@@ -202,10 +205,14 @@ def _schema(edition: str, columns: Iterable[str], name: str, *, strict: bool) ->
     )
 
 
-@cache
 def build_schema(edition: str) -> pa.DataFrameSchema:
     """The whole schema of an edition: one column per cell code and derived quantity, every check named."""
-    return _schema(edition, _plan(edition), f"govxl-{edition}", strict=True)
+    return _full_schema(load_edition(edition))
+
+
+@cache  # by the Edition object, not its name: see govxl.spec
+def _full_schema(ed: Edition) -> pa.DataFrameSchema:
+    return _schema(ed.edition, _plan_of(ed), f"govxl-{ed.edition}", strict=True)
 
 
 def validate(edition: str, frame: Frame) -> list[Failure]:

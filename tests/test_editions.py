@@ -1,13 +1,20 @@
 """Adding an edition is adding a data file; a rule id the catalogue does not know is refused.
 
 A synthetic 2025 edition (the 2021 one with one more row in table 二 and that row in a cross-year relation) is
-written into a temporary folder named by GOVXL_EDITIONS_DIR, and the installed command runs template → fill →
-check → merge → extract → report on it, with no change of code."""
+written into a temporary folder named by GOVXL_EDITIONS_DIR, and the command runs template → fill → check →
+merge → extract → report on it, with no change of code.
+
+What runs where: every command here runs in this process (`run`: govxl.cli.main under click's CliRunner, with
+GOVXL_EDITIONS_DIR set by monkeypatch for the call), the docs generator too (its `govxl` calls are made in
+process). Different tests write different 2025 editions into different folders, so this also shows that
+nothing govxl caches is keyed by an edition's name alone (test_two_editions_of_one_name_in_one_process). One
+test is the seam: test_the_installed_command_reads_the_editions_folder runs the wheel's installed `govxl` as
+real subprocesses (`cells --list-editions`, `template --edition 2025`, `check`) to show that the variable
+reaches a fresh process and its own load of the spec."""
 
 from __future__ import annotations
 
 import json
-import os
 import runpy
 import subprocess
 from pathlib import Path
@@ -17,7 +24,7 @@ import openpyxl
 import pytest
 
 from govxl.spec import templates_dir
-from tests.conftest import installed_command
+from tests.conftest import installed_command, installed_env, run_in_process
 from tests.helpers import clean_values
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -63,8 +70,17 @@ def recoded(folder: Path) -> Path:
     return path
 
 
-def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GOVXL_EDITIONS_DIR": str(folder)}
+def run(folder: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`govxl ARGS` in this process with GOVXL_EDITIONS_DIR naming `folder` (restored after the call)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GOVXL_EDITIONS_DIR", str(folder))
+        return run_in_process(*args, cwd=cwd)
+
+
+def run_installed(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed `govxl ARGS` as a real subprocess with GOVXL_EDITIONS_DIR naming `folder` (and without
+    PYTHONPATH, which would have it import this source tree instead of the wheel's copy)."""
+    env = {**installed_env(), "GOVXL_EDITIONS_DIR": str(folder)}
     return subprocess.run([*installed_command(), *args], capture_output=True, text=True, env=env, check=False)
 
 
@@ -128,6 +144,79 @@ def test_a_new_edition_is_a_data_file(tmp_path: Path) -> None:
     assert json.loads(r.stdout)["files"][0]["edition"] == "2025"
 
 
+def test_the_installed_command_reads_the_editions_folder(tmp_path: Path) -> None:
+    """The one seam of this module: GOVXL_EDITIONS_DIR reaches the installed command, which lists the
+    folder's edition, writes its template and checks a workbook of it."""
+    folder = tmp_path / "editions"
+    synthetic(folder)
+    r = run_installed(folder, "cells", "--list-editions")
+    assert r.returncode == 0, r.stderr
+    listed = json.loads(r.stdout)
+    assert [e["edition"] for e in listed] == ["2019", "2021", "2025"]
+    assert [e["edition"] for e in listed if e["default"]] == ["2021"]
+    template = tmp_path / "t.xlsx"
+    r = run_installed(folder, "template", "-o", str(template), "--edition", "2025")
+    assert r.returncode == 0, r.stderr
+    inputs = {code: v for code, v in clean_values().items() if code not in ("unit", "year")}
+    a = fill(template, tmp_path / "甲.xlsx", {**inputs, **EXTRA, "unit": "甲单位", "year": 2025})
+    r = run_installed(folder, "check", str(a), "--format", "json", "--no-corrections")
+    assert r.returncode == 0, r.stdout + r.stderr
+    (checked,) = json.loads(r.stdout)["files"]
+    assert checked["edition"] == "2025"
+    assert [f for f in checked["findings"] if f["severity"] != "info"] == []
+
+
+def test_two_editions_of_one_name_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two different 2025 editions in two folders, one after the other in one process: each gives its own
+    template (its cells' names), check (its schema's findings, at its own cells) and report (its tables and
+    headings) and reads its own section headings in a published text. A cache keyed by the name "2025" would
+    hand the second folder the first one's grid, schema, tables or sections."""
+    from govxl.extract.cells import split_sections
+
+    clean = {code: v for code, v in clean_values().items() if code not in ("unit", "year")}
+    recodes = RECODED[:1] + RECODED[2:3]
+    for name, make, own, other in (
+        ("plain", synthetic, "t4_review_upheld", "t4_appeal_upheld"),
+        ("recoded", recoded, "t4_appeal_upheld", "t4_review_upheld"),
+    ):
+        folder = tmp_path / name
+        spec = json.loads(make(folder).read_text(encoding="utf-8"))
+        if name == "recoded":  # and a heading of section 一 that speaks of a word only this edition knows
+            spec["sections"][0]["topics"].append("综述")
+        (folder / "2025.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        monkeypatch.setenv("GOVXL_EDITIONS_DIR", str(folder))
+        _, sections = split_sections("一、年度综述\n本机关……\n六、其他需要报告的事项\n无。")
+        assert [s.number for s in sections] == (["一", "六"] if name == "recoded" else ["六"]), name
+        template = tmp_path / f"{name}.xlsx"
+        r = run_in_process("template", "-o", str(template), "--edition", "2025")
+        assert r.returncode == 0, r.stderr
+        wb = openpyxl.load_workbook(template, read_only=True)
+        names = set(wb.defined_names)
+        wb.close()
+        assert f"gx_{own}" in names and f"gx_{other}" not in names, name
+        inputs = clean
+        if name == "recoded":
+            for old, new in recodes:
+                inputs = {code.replace(old, new): v for code, v in inputs.items()}
+        values = {**inputs, **EXTRA, "unit": "甲单位", "year": 2025}
+        good = fill(template, tmp_path / f"{name}-甲.xlsx", {**values, own: 37})  # 37: printed nowhere else
+        bad = fill(template, tmp_path / f"{name}-乙.xlsx", {**values, own: -1, "unit": "乙单位"})
+        r = run_in_process("check", str(good), str(bad), "--format", "json", "--no-corrections")
+        assert r.returncode == 1, r.stdout + r.stderr
+        ok, wrong = json.loads(r.stdout)["files"]
+        assert ok["edition"] == wrong["edition"] == "2025"
+        assert [f for f in ok["findings"] if f["severity"] != "info"] == [], name
+        assert [f["code"] for f in wrong["findings"] if f["severity"] == "error"] == [own], name
+        page = tmp_path / f"{name}.html"
+        r = run_in_process("report", str(good), "--html", str(page), "--format", "json")
+        assert r.returncode == 0, r.stdout + r.stderr
+        html = page.read_text(encoding="utf-8")
+        assert "本年度制发地方性法规2件，废止1件，现行有效地方性法规7件。" in html, name
+        assert ">37</td>" in html, name  # table 四 shows the number at its own cell
+        heading = "六、需要报告的其他事项" if name == "recoded" else "六、其他需要报告的事项"
+        assert f"<h2>{heading}</h2>" in html, name
+
+
 @pytest.mark.skipif(not SEED.exists(), reason="corpus not present")
 def test_a_new_edition_is_extracted(tmp_path: Path) -> None:
     """A published report of the new edition: the seed report moved to 2025, with the new row in table 二."""
@@ -184,6 +273,10 @@ def test_the_docs_generator_picks_up_a_new_edition(tmp_path: Path, monkeypatch: 
     synthetic(folder)
     monkeypatch.setenv("GOVXL_EDITIONS_DIR", str(folder))
     gen = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "gen_docs.py"))
+    # the generator's `python -m govxl ARGS` (its stdout, run in the source tree), made in this process
+    monkeypatch.setitem(
+        gen["cell_docs"].__globals__, "run", lambda *args: run_in_process(*args, cwd=gen["ROOT"]).stdout
+    )
     out = tmp_path / "docs"
     out.mkdir()
     written = gen["cell_docs"](out)
@@ -198,7 +291,7 @@ REFUSING = [["template", "-o", "x.xlsx", "--edition", "2025"], ["cells", "--list
 def test_an_unknown_rule_id_is_refused(tmp_path: Path, command: list[str]) -> None:
     folder = tmp_path / "editions"
     synthetic(folder, rename_rule="R3.2")
-    r = run(folder, *command)
+    r = run(folder, *command, cwd=tmp_path)
     assert r.returncode == 2, r.stdout + r.stderr
     assert "2025.json" in r.stderr and "R3.9" in r.stderr and "规则目录" in r.stderr
     assert "Traceback" not in r.stderr
@@ -328,12 +421,15 @@ def test_a_bad_editions_folder_is_a_message_for_every_command(tmp_path: Path, wh
             assert str(folder) in r.stderr and ("不存在" if where == "missing" else "不是文件夹") in r.stderr
 
 
-def test_a_workbook_of_an_edition_this_govxl_lacks_is_said_so(tmp_path: Path) -> None:
+def test_a_workbook_of_an_edition_this_govxl_lacks_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "editions"
     synthetic(folder)
     book = tmp_path / "2025.xlsx"
     assert run(folder, "template", "-o", str(book), "--edition", "2025").returncode == 0
-    r = subprocess.run([*installed_command(), "check", str(book)], capture_output=True, text=True, check=False)
+    monkeypatch.delenv("GOVXL_EDITIONS_DIR", raising=False)  # the govxl that reads it has no 2025 edition
+    r = run_in_process("check", str(book))
     said = r.stdout + r.stderr  # check reports each file it could not read in its listing
     assert r.returncode == 2 and "2025 版" in said and "没有这一版" in said, said
 

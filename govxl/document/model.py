@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from govxl.grid import grid_for
+from govxl.grid import Grid, grid_for
 from govxl.values import show
 
 Role = Literal["band", "corner", "column", "row", "value"]
@@ -83,10 +83,9 @@ class Document:
         return "\n".join(p.text for s in self.sections if s.table is None for p in s.paragraphs)
 
 
-@cache
-def _skeleton(edition: str, code: str) -> Table:
+@cache  # by the Grid (one per Edition object), not the edition's name: see govxl.spec
+def _skeleton(grid: Grid, code: str) -> Table:
     """The table with its labels and the places of its numbers (texts empty): the same for every filing."""
-    grid = grid_for(edition)
     sheet = next(s for s in grid.sheets if s.table == code)
     first, last = 1, sheet.last_print_row  # row 0 is the heading, which the report prints as the section's
     cells: list[TableCell] = []
@@ -124,7 +123,7 @@ def _skeleton(edition: str, code: str) -> Table:
 
 def table_of(edition: str, code: str, values: Mapping[str, float]) -> Table:
     """The official table `code` with the numbers of `values` (a cell with no number is printed blank)."""
-    skeleton = _skeleton(edition, code)
+    skeleton = _skeleton(grid_for(edition), code)
     cells = tuple(
         TableCell(c.row, c.col, c.rowspan, c.colspan, number_text(values.get(c.code)), c.role, c.code)
         if c.code

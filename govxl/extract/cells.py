@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from govxl.spec import available_editions, load_edition
+from govxl.spec import Edition, loaded_editions
 
 ROW = "\x00row"
 SECTION = re.compile(r"^ *([一二三四五六七八九十]+)、(.*)$")
@@ -38,7 +38,8 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
     numbered items inside the prose are not mistaken for headings. The sections and what each heading speaks
     of ("四、因政府信息公开工作被申请行政复议…": 复议) are the editions' (spec: sections), any edition's, since
     which edition a report is of is told from its sections."""
-    order, topics = _sections(available_editions())
+    editions = loaded_editions()  # as GOVXL_EDITIONS_DIR reads now: the caches below key by these objects
+    order, topics = _sections(editions)
     head: list[str] = []
     sections: list[Section] = []
     for line in text.splitlines():
@@ -47,7 +48,8 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
             line = single[1]
         m = SECTION.match(line)  # a table cell (behind a tab, or between pipes) is never a heading
         later = order[order.index(sections[-1].number) + 1 :] if sections else order
-        if m and m[1] in later and "|" not in line and topics[m[1]].search(m[2]) and not _is_row_label(m[2]):
+        heading = m and m[1] in later and "|" not in line and topics[m[1]].search(m[2])
+        if m and heading and not _is_row_label(m[2], editions):
             sections.append(Section(m[1], f"{m[1]}、{m[2].strip()}"))
         elif sections:
             sections[-1].lines.append(line)
@@ -57,26 +59,26 @@ def split_sections(text: str) -> tuple[list[str], list[Section]]:
 
 
 @cache
-def _sections(editions: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, re.Pattern[str]]]:
+def _sections(editions: tuple[Edition, ...]) -> tuple[tuple[str, ...], dict[str, re.Pattern[str]]]:
     """The editions' section numbers in order, and for each the words one of which its heading carries."""
     words: dict[str, list[str]] = {}
-    for ed in map(load_edition, editions):
+    for ed in editions:
         for section in ed.sections:
             words.setdefault(section.number, []).extend(section.topics)
     order = tuple(words)  # as the editions list them: the official order
     return order, {n: re.compile("|".join(map(re.escape, dict.fromkeys(w)))) for n, w in words.items()}
 
 
-def _is_row_label(text: str) -> bool:
+def _is_row_label(text: str, editions: tuple[Edition, ...]) -> bool:
     """A table's own numbered rows (table 三's "四、结转下年度继续办理") when printed as lines of their own."""
-    return any(text.strip().startswith(label[:4]) for label in _numbered_rows())
+    return any(text.strip().startswith(label[:4]) for label in _numbered_rows(editions))
 
 
 @cache
-def _numbered_rows() -> tuple[str, ...]:
+def _numbered_rows(editions: tuple[Edition, ...]) -> tuple[str, ...]:
     """Every edition's row labels that are numbered like section headings (一、…), without the number."""
     out = []
-    for ed in map(load_edition, available_editions()):
+    for ed in editions:
         for table in ed.tables:
             for block in table.blocks:
                 for row in block.rows:

@@ -37,6 +37,7 @@ from govxl.spec.model import (
 EDITIONS_ENV = "GOVXL_EDITIONS_DIR"  # a folder of further edition files, beside the packaged ones
 
 
+@cache  # the package does not move while a process runs; asked on every edition's lookup
 def templates_dir() -> Path:
     """workbook_templates/: inside the package in an installed wheel, beside it in a source checkout."""
     here = Path(__file__).resolve().parent.parent
@@ -46,9 +47,22 @@ def templates_dir() -> Path:
     raise SpecError("找不到版式数据文件夹 workbook_templates（安装不完整？）")
 
 
-def _folders() -> tuple[Path, ...]:
-    extra = os.environ.get(EDITIONS_ENV, "")
-    return (templates_dir(), *(Path(p) for p in extra.split(os.pathsep) if p))
+# The caches below are keyed by GOVXL_EDITIONS_DIR's value as it reads now (or by a data file's path), never
+# by an edition's name alone: one process (a test run, a server) may see the variable change, and two folders
+# may each hold a 2025 edition. Caches of what an edition implies (grids, schemas, report skeletons, sections)
+# key by the Edition object itself, which is one per data file (`_parse`), so the packaged editions' grids and
+# schemas stay shared whatever the variable says.
+
+
+def _extra() -> str:
+    return os.environ.get(EDITIONS_ENV, "")
+
+
+@cache
+def _catalogue(extra: str) -> tuple[dict[str, Path], tuple[str, ...]]:
+    """(edition -> its data file, the editions' names in order) for that value of GOVXL_EDITIONS_DIR."""
+    files = _files((templates_dir(), *(Path(p) for p in extra.split(os.pathsep) if p)))
+    return files, tuple(sorted(files))
 
 
 @cache
@@ -73,12 +87,22 @@ def _files(folders: tuple[Path, ...]) -> dict[str, Path]:
 
 
 def available_editions() -> tuple[str, ...]:
-    return tuple(sorted(_files(_folders())))
+    return _catalogue(_extra())[1]
 
 
 def load_edition(edition: str | None = None) -> Edition:
     """The edition of that name (the default one when None)."""
-    files = _files(_folders())
+    return _edition(_extra(), edition)
+
+
+def loaded_editions() -> tuple[Edition, ...]:
+    """Every available edition, loaded, in the order of their names."""
+    return tuple(map(load_edition, available_editions()))
+
+
+@cache  # asked for very often (every grid_for): a name's edition is one lookup while the variable stays
+def _edition(extra: str, edition: str | None) -> Edition:
+    files = _catalogue(extra)[0]
     if edition is None:
         return _parse(_default_file(files))
     if edition not in files:
@@ -172,6 +196,7 @@ __all__ = [
     "default_edition",
     "edition_for_year",
     "load_edition",
+    "loaded_editions",
     "parse_edition",
     "templates_dir",
 ]

@@ -230,7 +230,9 @@ class Prose:
     disclosure: RowSentence | None = None
 
 
-@dataclass(frozen=True)
+# eq=False: an edition is its data file's, one object per file, hashed by identity — what grids, schemas and
+# the report's skeletons are cached by (two 2025 editions from two folders are two editions)
+@dataclass(frozen=True, eq=False)
 class Edition:
     edition: str
     version: str
