@@ -52,10 +52,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, headless, driven by Playwright: one for the whole test process (the report's pages
-    and the desk), each test in pages or contexts of its own."""
+    """Debian's chromium, headless, driven by Playwright: one for a test module (the report's pages, the
+    desk), each test in pages or contexts of its own. Not one for the whole test process: Playwright's
+    synchronous API keeps an event loop running in this thread while it is open, and the tests that run
+    the desk's coroutines with asyncio.run() on the same worker would find it there."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("GOVXL_REQUIRE_SOFFICE"):  # scripts/test.sh installs chromium with LibreOffice
             pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {CHROMIUM} is missing")
@@ -324,8 +326,8 @@ def corpus_extracted(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
 # Under pytest-xdist (`-n auto --dist loadgroup`, as scripts/test.sh runs the suite), tests that share an
 # expensive fixture run on one worker, so that it is made once: the module-scoped workbook mutants of the fuzz
 # tests (check and merge fuzz the same files), the rule cases' workbooks (checked together), the corpus
-# extracted and checked, and every test of a real client: one LibreOffice and one chromium serve them all
-# (a start of each costs seconds of the two cores the whole suite shares).
+# extracted and checked, and every test of a real client: one LibreOffice serves them all (a start costs
+# seconds of the two cores the whole suite shares).
 _SHARED_FIXTURES = {
     "mutants": "fuzz-workbooks",
     "rule_cases": "rule-cases",
