@@ -334,6 +334,9 @@ _SHARED_FIXTURES = {
     "corpus_extracted": "corpus",
 }
 _CLIENT_FIXTURES = ("soffice_bin", "gnumeric_recalc", "browser")
+# the modules that read the corpus's reports through corpus_extraction (once a test process: a PDF takes up
+# to a second) run with the fixture that extracts the whole corpus
+_CORPUS_MODULES = ("test_extract.py", "test_extract_pdf.py", "test_extract_unit.py", "test_extracted_workbook.py")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
@@ -343,5 +346,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = next((g for fixture, g in _SHARED_FIXTURES.items() if fixture in names), None)
         if group is None and any(fixture in names for fixture in _CLIENT_FIXTURES):
             group = "clients"
+        if group is None and item.nodeid.split("::")[0].removeprefix("tests/") in _CORPUS_MODULES:
+            group = "corpus"
         if group:
             item.add_marker(pytest.mark.xdist_group(group))

@@ -16,10 +16,6 @@ from tests.conftest import ROOT, CorpusRun, corpus_extraction, corpus_file
 from tests.helpers import T2, T3, T4
 from tests.test_cli import govxl
 
-# the corpus's reports, extracted once a test process (conftest.corpus_extraction): on the worker that
-# extracts the whole corpus (a PDF takes up to a second)
-pytestmark = pytest.mark.xdist_group("corpus")
-
 COLS = ("np", "biz", "sci", "ngo", "law", "other")
 
 

@@ -9,10 +9,6 @@ from govxl.extract.pdf import join_wrapped
 from govxl.validation.prose import check_prose, sentences
 from tests.conftest import corpus_extraction, corpus_file
 
-# the corpus's reports, extracted once a test process (conftest.corpus_extraction): on the worker that
-# extracts the whole corpus (a PDF takes up to a second)
-pytestmark = pytest.mark.xdist_group("corpus")
-
 # a paragraph as a PDF prints it: full lines, wrapped mid-word, then a short last line
 WRAPPED = [
     "（二）依申请公开情况。2024年，本机关共收到政府信息公开申请95件，上年结",

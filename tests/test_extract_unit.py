@@ -11,10 +11,6 @@ from govxl.extract import extract, write_extraction
 from govxl.reader import read_filing
 from tests.conftest import corpus_extraction, corpus_file
 
-# the corpus's reports, extracted once a test process (conftest.corpus_extraction): on the worker that
-# extracts the whole corpus (a PDF takes up to a second)
-pytestmark = pytest.mark.xdist_group("corpus")
-
 # file -> the agency its title names, by hand; "" where the excerpt has no title naming one (the unit is then
 # left empty, and C1 says so)
 UNITS = {

@@ -20,10 +20,6 @@ from govxl.reader import read_filing
 from tests.conftest import CORPUS, CorpusRun, Recalc, corpus_extraction, corpus_file
 from tests.test_cli import govxl
 
-# the corpus's reports, extracted once a test process (conftest.corpus_extraction): on the worker that
-# extracts the whole corpus (a PDF takes up to a second)
-pytestmark = pytest.mark.xdist_group("corpus")
-
 COMPLETE = [
     "002_linzi_gov_office_2024.txt",
     "c01_huaian_city_gov_2024.txt",
