@@ -27,9 +27,13 @@ def pool_map(
 ) -> list[R]:
     """[fn(x) for x in items], in order; in a process pool for MIN_FOR_POOL items or more. `fn` must be a
     module-level function and never raise. `meanwhile` runs in a thread of this process while the workers
-    work (this process would otherwise only wait); without workers it is not run, since what it prepares is
-    made on demand anyway, and a command that needs none of it (a workbook with nothing wrong) is spared it."""
-    jobs = jobs or os.cpu_count() or 1
+    work, when they leave a core free for it; else it is not run, since what it prepares is made on demand
+    anyway, and a command that needs none of it (a batch with nothing wrong) is spared it. Measured on two
+    cores with two workers, a merge of 300 files: run beside them, pandera's import (1.2 s of CPU) made a
+    batch with nothing wrong 1 s slower (2.1 s against 1.1 s, waiting for the import at the end) and one
+    with errors no faster (2.4 s against 2.3 s)."""
+    cores = os.cpu_count() or 1
+    jobs = jobs or cores
     if jobs <= 1 or len(items) < MIN_FOR_POOL:  # nothing to overlap: what `meanwhile` prepares comes on demand
         return list(progress_of(map(fn, items), len(items), progress, label))
     from concurrent.futures import ProcessPoolExecutor
@@ -43,7 +47,7 @@ def pool_map(
             # landing inside a fork is swallowed between fork's hooks and can leave logging's lock held, which
             # deadlocks the helper thread's imports: it is held back and delivered once the forks are done
             results = pool.map(fn, items, chunksize=chunk)
-        if meanwhile:
+        if meanwhile and jobs < cores:
             helper = threading.Thread(target=meanwhile, daemon=True)
             helper.start()
         out = list(progress_of(results, len(items), progress, label))
