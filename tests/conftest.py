@@ -111,65 +111,100 @@ def soffice_convert(soffice_bin: str, tmp_path_factory: pytest.TempPathFactory) 
     profile, and never one that another pytest worker or another LibreOffice on the machine holds.
 
     One LibreOffice serves the whole test process (tests/lo_service.py, over UNO), started at the first
-    conversion: a start costs about 2 s, which a `soffice --convert-to` per call would pay each time."""
+    conversion: a start costs about 2 s, which a `soffice --convert-to` per call would pay each time. If it
+    dies, the conversion that was running fails and the next one starts a new one."""
     profile = tmp_path_factory.mktemp("lo-profile")
     user = profile / "user"
     user.mkdir()
     (user / "registrymodifications.xcu").write_text(_RECALC_XCU, encoding="utf-8")
-    service: list[subprocess.Popen[str]] = []
+    office = _Office(soffice_bin, profile)
+    yield office.convert
+    office.close()
 
-    def started() -> subprocess.Popen[str]:
-        if not service:
-            probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, check=False)
-            if probe.returncode != 0:
-                if os.environ.get("GOVXL_REQUIRE_SOFFICE"):
-                    pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {UNO_PYTHON} cannot import uno (python3-uno)")
-                pytest.skip(f"{UNO_PYTHON} cannot import LibreOffice's uno (python3-uno is not installed)")
-            proc = subprocess.Popen(
-                [UNO_PYTHON, str(ROOT / "tests" / "lo_service.py"), soffice_bin, profile.as_uri()],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-                env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
-            )
-            service.append(proc)
-            _answer(proc)  # ready
-        return service[0]
 
-    def run(files: Sequence[Path], outdir: Path, target: str) -> None:
+class _Office:
+    """tests/lo_service.py and the LibreOffice it drives: each in a session of its own, killed as groups when
+    the service hangs or will not end."""
+
+    def __init__(self, soffice: str, profile: Path) -> None:
+        self.soffice, self.profile = soffice, profile
+        self.proc: subprocess.Popen[str] | None = None
+        self.office = 0  # the LibreOffice's process group
+
+    def _start(self) -> subprocess.Popen[str]:
+        probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+        if probe.returncode != 0:
+            if os.environ.get("GOVXL_REQUIRE_SOFFICE"):
+                pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {UNO_PYTHON} cannot import uno (python3-uno)")
+            pytest.skip(f"{UNO_PYTHON} cannot import LibreOffice's uno (python3-uno is not installed)")
+        self.proc = subprocess.Popen(
+            [UNO_PYTHON, str(ROOT / "tests" / "lo_service.py"), self.soffice, self.profile.as_uri()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
+            start_new_session=True,
+        )
+        self.office = int(self._answer(timeout=120)["office"])  # ready
+        return self.proc
+
+    def convert(self, files: Sequence[Path], outdir: Path, target: str) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
-        proc = started()
+        if self.proc is not None and self.proc.poll() is not None:
+            self._reap()  # it ended with its LibreOffice after an earlier conversion
+        proc = self.proc or self._start()
         assert proc.stdin is not None
         request = {"files": list(map(str, files)), "outdir": str(outdir), "target": target}
         proc.stdin.write(json.dumps(request) + "\n")
         proc.stdin.flush()
-        _answer(proc)
+        answer = self._answer(timeout=300)
+        if answer.get("ended"):
+            proc.wait(timeout=30)  # the service ends with its LibreOffice; the next conversion starts anew
+            self._reap()
+        assert answer.get("ok"), answer.get("error")
 
-    yield run
-    for proc in service:
-        assert proc.stdin is not None
-        proc.stdin.close()
+    def _reap(self) -> None:
+        assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
+        with contextlib.suppress(BrokenPipeError):
+            self.proc.stdin.close()
+        self.proc.stdout.close()
+        self.proc.wait()
+        self.proc = None
+
+    def _answer(self, timeout: float) -> dict[str, Any]:
+        import select
+
+        assert self.proc is not None and self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            self.kill()
+            pytest.fail(f"LibreOffice gave no answer in {timeout:.0f} s")
+        line = self.proc.stdout.readline()
+        if not line:
+            self.kill()
+            pytest.fail(f"the LibreOffice service ended (exit {self.proc.poll()}) without answering")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def kill(self) -> None:
+        for group in (self.proc.pid if self.proc else 0, self.office):
+            if group:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(group, signal.SIGKILL)
+        if self.proc:
+            self._reap()
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        assert self.proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self.proc.stdin.close()
         try:
-            proc.wait(timeout=60)
+            self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        assert proc.stdout is not None
-        proc.stdout.close()
-
-
-def _answer(proc: subprocess.Popen[str], timeout: float = 300) -> None:
-    import select
-
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], timeout)
-    if not ready:
-        proc.kill()
-        pytest.fail(f"LibreOffice gave no answer in {timeout:.0f} s")
-    line = proc.stdout.readline()
-    assert line, f"the LibreOffice service ended (exit {proc.poll()})"
-    answer = json.loads(line)
-    assert answer.get("ok"), answer.get("error")
+            self.kill()
+        self._reap()
 
 
 @pytest.fixture(scope="session")

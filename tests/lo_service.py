@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -78,6 +79,8 @@ def _convert(desktop: object, request: dict[str, object]) -> None:
 def main() -> None:
     soffice, profile = sys.argv[1], sys.argv[2]
     pipe = f"govxl-tests-{os.getpid()}"
+    # in a session of its own, so that the whole of it (soffice execs oosplash, which starts soffice.bin) is
+    # killed as one group: here when it fails, and by the test process when this service hangs in a call
     office = subprocess.Popen(
         [
             soffice,
@@ -92,24 +95,27 @@ def main() -> None:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         desktop = _connect(pipe, office)
-        print(json.dumps({"ok": True}), flush=True)  # ready
+        print(json.dumps({"ok": True, "office": office.pid}), flush=True)  # ready
         for line in sys.stdin:
             try:
                 _convert(desktop, json.loads(line))
                 answer: dict[str, object] = {"ok": True}
-            except Exception:  # the test that asked reports it; the service goes on
-                answer = {"error": traceback.format_exc()}
+            except Exception:  # the test that asked reports it; the service goes on while LibreOffice lives
+                answer = {"error": traceback.format_exc(), "ended": office.poll() is not None}
             print(json.dumps(answer), flush=True)
+            if answer.get("ended"):
+                return  # LibreOffice is gone: the test process starts a new service for the next request
         with contextlib.suppress(Exception):  # it is going away, which is what was asked
             desktop.terminate()  # type: ignore[attr-defined]
         office.wait(timeout=30)
     finally:
-        if office.poll() is None:
-            office.kill()
-            office.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(office.pid, signal.SIGKILL)  # whatever of it is left: soffice.bin outlives oosplash
+        office.wait()
 
 
 if __name__ == "__main__":
