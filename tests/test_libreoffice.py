@@ -107,3 +107,40 @@ def test_structure_survives_libreoffice_round_trip(recalculated: list[tuple[dict
     before = {n: list(d.destinations) for n, d in original.defined_names.items()}
     kept = {n: list(d.destinations) for n, d in after.defined_names.items() if n.startswith("gx_")}
     assert kept == before
+
+
+STALE = 987654  # no total of a fill comes near it
+
+
+def test_libreoffice_computes_every_formula_whatever_results_the_file_stores(
+    tmp_path: Path, recalc: Recalc
+) -> None:
+    """The file says every formula came to 987654: LibreOffice must compute the totals (its profile forces a
+    recalculation on load, and the service asks for one), not pass on what the file says. A fill saved by
+    openpyxl stores no results at all, so the test above could not tell."""
+    import re
+    import zipfile
+
+    from tests.helpers import patch_package
+
+    ed = load_edition("2021")
+    values = random_fill(ed, random.Random(7), consistent=True)
+    data = render("2021", values)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+
+    def stale(xml: str) -> str:
+        return re.sub(r"(<f>[^<]*</f>)<v>[^<]*</v>", rf"\1<v>{STALE}</v>", xml)
+
+    src = tmp_path / "stale.xlsx"
+    src.write_bytes(patch_package(data, dict.fromkeys(sheets, stale)))
+    grid = grid_for("2021")
+    totals = compute_totals(ed, values)
+    where = {code: (grid.sheet_of(code).name, grid.address(code)) for code in totals}
+    before = sheet_values(src)
+    assert all(before[where[code]] == STALE for code in totals)  # what the file says
+    (out,) = recalc([src], tmp_path / "lo")
+    after = sheet_values(out)
+    for code, total in totals.items():
+        assert after.get(where[code]) == pytest.approx(total, abs=1e-9), code
+    assert not [v for v in after.values() if v in (STALE, str(STALE))]
