@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# the docs of this tree's code, whichever govxl is installed (its commands now run in this process)
+sys.path.insert(0, str(ROOT))
 
 
 def run(*args: str, cwd: Path = ROOT) -> str:
