@@ -103,7 +103,8 @@ def test_a_killed_add_leaves_whole_submissions_and_a_rerun_stores_the_rest(tmp_p
 def test_four_concurrent_adds_on_one_file_lose_nothing(tmp_path: Path) -> None:
     archive = tmp_path / "共用.sqlite"  # created by whichever process comes first
     shared = many_units(tmp_path / "shared", range(1000, 1005))
-    batches = [many_units(tmp_path / f"p{k}", range(k * 12, k * 12 + 12)) for k in range(4)]
+    # 35 files a process: two transactions of ingest.BATCH each, interleaved with the others'
+    batches = [many_units(tmp_path / f"p{k}", range(k * 30, k * 30 + 30)) for k in range(4)]
     procs = [_add(archive, tmp_path / f"p{k}", tmp_path / "shared") for k in range(4)]
     outputs = [p.communicate(timeout=600) for p in procs]
     for proc, (out, err) in zip(procs, outputs, strict=True):
@@ -113,7 +114,7 @@ def test_four_concurrent_adds_on_one_file_lose_nothing(tmp_path: Path) -> None:
     files = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in [*shared, *(p for b in batches for p in b)]}
     clean, bad = check_paths([batches[0][1], batches[0][0]])
     stored = _whole(archive, files, {False: len(clean.findings), True: len(bad.findings)})
-    assert set(stored) == set(files) and len(stored) == 53
+    assert set(stored) == set(files) and len(stored) == 125
     # each shared file stored once: by one process; the three others found it there
     said = sum(int(o.decode().split("与档案中已有的相同 ")[1].split(" 个")[0]) for o, _ in outputs)
     assert said == 15
