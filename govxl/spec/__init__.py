@@ -65,7 +65,6 @@ def _catalogue(extra: str) -> tuple[dict[str, Path], tuple[str, ...]]:
     return files, tuple(sorted(files))
 
 
-@cache
 def _files(folders: tuple[Path, ...]) -> dict[str, Path]:
     """Edition -> its data file; a later folder's file of the same edition replaces an earlier one's."""
     out: dict[str, Path] = {}
