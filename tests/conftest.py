@@ -151,7 +151,7 @@ class _Office:
     def convert(self, files: Sequence[Path], outdir: Path, target: str) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
         if self.proc is not None and self.proc.poll() is not None:
-            self._reap()  # it ended with its LibreOffice after an earlier conversion
+            self._reap()  # it ended (with its LibreOffice) after an earlier conversion
         proc = self.proc or self._start()
         assert proc.stdin is not None
         request = {"files": list(map(str, files)), "outdir": str(outdir), "target": target}
@@ -159,17 +159,8 @@ class _Office:
         proc.stdin.flush()
         answer = self._answer(timeout=300)
         if answer.get("ended"):
-            proc.wait(timeout=30)  # the service ends with its LibreOffice; the next conversion starts anew
-            self._reap()
+            self._reap()  # the service ends with its LibreOffice; the next conversion starts anew
         assert answer.get("ok"), answer.get("error")
-
-    def _reap(self) -> None:
-        assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
-        with contextlib.suppress(BrokenPipeError):
-            self.proc.stdin.close()
-        self.proc.stdout.close()
-        self.proc.wait()
-        self.proc = None
 
     def _answer(self, timeout: float) -> dict[str, Any]:
         import select
@@ -181,30 +172,40 @@ class _Office:
             pytest.fail(f"LibreOffice gave no answer in {timeout:.0f} s")
         line = self.proc.stdout.readline()
         if not line:
+            code = self.proc.poll()
             self.kill()
-            pytest.fail(f"the LibreOffice service ended (exit {self.proc.poll()}) without answering")
+            pytest.fail(f"the LibreOffice service ended (exit {code}) without answering")
         answer: dict[str, Any] = json.loads(line)
         return answer
 
     def kill(self) -> None:
+        self._kill_groups()
+        self._reap()
+
+    def close(self) -> None:
+        self._reap(timeout=60)
+
+    def _kill_groups(self) -> None:
         for group in (self.proc.pid if self.proc else 0, self.office):
             if group:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(group, signal.SIGKILL)
-        if self.proc:
-            self._reap()
 
-    def close(self) -> None:
+    def _reap(self, timeout: float = 30) -> None:
+        """The service told to end (its stdin closed) and waited for; killed with its LibreOffice when it
+        will not end in `timeout` seconds. Nothing of it is left open."""
         if self.proc is None:
             return
-        assert self.proc.stdin is not None
+        assert self.proc.stdin is not None and self.proc.stdout is not None
         with contextlib.suppress(BrokenPipeError):
             self.proc.stdin.close()
         try:
-            self.proc.wait(timeout=60)
+            self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.kill()
-        self._reap()
+            self._kill_groups()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc = None
 
 
 @pytest.fixture(scope="session")
