@@ -33,20 +33,49 @@ def location_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
 
 
 def fresh_postgres() -> Iterator[str]:
-    """A new, empty database on the test server, dropped afterwards."""
+    """A new, empty archive on the test server, dropped afterwards: a schema of its own (the connection's
+    search_path), in one database this test process makes at its first such test. A CREATE DATABASE costs a
+    third of a second, a schema a millisecond; the archive sees an empty database either way."""
+    import sqlalchemy as sa
+
+    url = sa.make_url(_worker_database())
+    name = f"archive_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        yield url.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+    finally:
+        admin.dispose()
+
+
+_DATABASE: list[str] = []
+
+
+def _worker_database() -> str:
+    """This test process's database on the test server, made once and dropped when the process ends."""
+    if _DATABASE:
+        return _DATABASE[0]
+    import atexit
+
     import sqlalchemy as sa
 
     url = sa.make_url(postgres_url())
     name = f"govxl_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    finally:
         admin.dispose()
+
+    atexit.register(drop)
+    _DATABASE.append(url.set(database=name).render_as_string(hide_password=False))
+    return _DATABASE[0]
 
 
 def unit_file(folder: Path, name: str, unit: str, year: int = 2024, **changes: object) -> Path:
