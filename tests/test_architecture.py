@@ -4,6 +4,7 @@ TYPE_CHECKING, which never runs, does not), and the bottom layers never reach up
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "govxl"
@@ -55,6 +56,7 @@ def _imports(path: Path, known: set[str]) -> set[str]:
     return out
 
 
+@functools.cache  # the tree does not change during a run; each test reads the graph, none changes it
 def _graph() -> dict[str, set[str]]:
     mods = _modules()
     known = set(mods)

@@ -188,27 +188,27 @@ def test_killed_with_uploads_in_flight_keeps_every_answered_upload_whole(
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
     again = Server(installed_govxl, archive, None, tmp_path / "serve2.log").start()
+    http = httpx.Client(timeout=30)  # one client: each new one loads the CA store
     try:
         assert "管理员令牌" not in (tmp_path / "serve2.log").read_text()  # shown once only, then kept hashed
-        status = httpx.get(f"{again.url}/api/v1/status/2024", headers=bearer(admin), timeout=30)
+        status = http.get(f"{again.url}/api/v1/status/2024")
         assert status.status_code == 200
-        listed = httpx.get(f"{again.url}/api/v1/submissions?year=2024", headers=bearer(admin), timeout=30).json()
+        listed = http.get(f"{again.url}/api/v1/submissions?year=2024").json()
         stored = {s["unit"]: s for s in listed["submissions"]}
         assert set(answered) <= set(stored)  # every upload that got its 200 is there
         assert not set(held) & set(stored)  # and none that was cut off half-sent
         for unit, s in stored.items():  # and every stored one is whole: its file, its findings, its status
-            original = httpx.get(f"{again.url}/api/v1/submissions/{s['id']}/original", headers=bearer(admin))
+            original = http.get(f"{again.url}/api/v1/submissions/{s['id']}/original")
             assert original.content == files[unit]
-            fixes = httpx.get(f"{again.url}/api/v1/submissions/{s['id']}/corrections", headers=bearer(admin))
+            fixes = http.get(f"{again.url}/api/v1/submissions/{s['id']}/corrections")
             assert fixes.status_code == 200 and openpyxl.load_workbook(io.BytesIO(fixes.content), read_only=True)
             assert s["status"] == "已通过" and s["errors"] == 0
         for unit, sid in answered.items():
             assert stored[unit]["id"] == sid
-        extra = httpx.post(
-            f"{again.url}/api/v1/submissions", files={"file": ("x.xlsx", workbook())}, headers=bearer(admin)
-        )
+        extra = http.post(f"{again.url}/api/v1/submissions", files={"file": ("x.xlsx", workbook())})
         assert extra.status_code == 200  # and the restarted desk takes uploads again
     finally:
+        http.close()
         again.kill()
 
 
