@@ -52,12 +52,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, headless, driven by Playwright: one for a test module (the report's pages, the
-    desk), each test in pages or contexts of its own. Not one for the whole test process: Playwright's
-    synchronous API keeps an event loop running in this thread while it is open, and the tests that run
-    the desk's coroutines with asyncio.run() on the same worker would find it there."""
+    """Debian's chromium, headless, driven by Playwright: one for the test process (a launch costs two seconds
+    of CPU), each test in pages or contexts of its own. Playwright's synchronous API keeps an event loop
+    running in this thread while it is open: tests run coroutines with tests.helpers.run_coroutine, which
+    gives asyncio.run() a thread of its own."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("GOVXL_REQUIRE_SOFFICE"):  # scripts/test.sh installs chromium with LibreOffice
             pytest.fail(f"GOVXL_REQUIRE_SOFFICE is set but {CHROMIUM} is missing")

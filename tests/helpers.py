@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape as xml_escape
 
 import openpyxl
@@ -22,6 +24,7 @@ T2 = "二、主动公开政府信息情况"
 T3 = "三、收到和处理政府信息公开申请情况"
 T4 = "四、政府信息公开行政复议、行政诉讼情况"
 COVER = "封面"
+T = TypeVar("T")
 
 
 def clean_values() -> dict[str, Any]:
@@ -43,6 +46,13 @@ def clean_values() -> dict[str, Any]:
         t3_unable_nohold_np=3,
     )
     return values
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run() in a thread of its own: the test process's browser (Playwright's synchronous API, open for
+    the whole run) keeps an event loop running in the main thread, where asyncio.run() refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def write(path: Path, values: dict[str, Any] | None = None) -> Path:

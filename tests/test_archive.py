@@ -18,7 +18,7 @@ from govxl.merge import merge
 from govxl.reader import read_filing
 from govxl.spec import load_edition
 from tests.archive_fixtures import location_fixture, unit_file  # noqa: F401  (a fixture, by its name)
-from tests.helpers import sheet_values
+from tests.helpers import run_coroutine, sheet_values
 
 ROSTER = [("甲区人民政府办公室", "政府部门"), ("乙区司法局", ""), ("丙区教育局", ""), ("丁区民政局", "")]
 
@@ -205,7 +205,6 @@ def test_the_exported_workbook_names_each_submission_not_a_temporary_folder(loca
     """From a review: export merged the submissions from a temporary folder and the workbook's 文件 columns
     showed paths in it (/tmp/govxl-export-…), gone once it returned. Every sheet names the submission, as the
     command's messages do, and so does the desk's consolidated download, which is the same export."""
-    import asyncio
     import tempfile
 
     from govxl.serve.api import consolidated
@@ -223,7 +222,7 @@ def test_the_exported_workbook_names_each_submission_not_a_temporary_folder(loca
         result = arch.export(2024, tmp_path / "导出.xlsx", include_invalid=False)
         desk = Desk(arch, "")
         try:
-            download = asyncio.run(consolidated(desk, 2024))
+            download = run_coroutine(consolidated(desk, 2024))
         finally:
             desk.close()
     current = {s.label(): s for s in subs.values() if s.current}

@@ -11,6 +11,7 @@ from typing import Any
 from govxl.archive import Added, UnitMismatch, open_archive
 from govxl.serve.auth import token_hash
 from govxl.serve.desk import Desk
+from tests.helpers import run_coroutine
 from tests.serve_helpers import OTHER, UNIT, bad_workbook, workbook
 
 UPLOADS: list[tuple[bytes, str, str | None]] = [
@@ -56,7 +57,7 @@ def test_concurrent_uploads_through_the_desk(tmp_path: Path) -> None:
         return await asyncio.gather(*(desk.add(*u) for u in UPLOADS), return_exceptions=True)
 
     try:
-        results = asyncio.run(send())
+        results = run_coroutine(send())
     finally:
         desk.close()
     assert [type(r).__name__ for r in results] == ["Added", "UnitMismatch", "Added", "Added", "Added"]

@@ -188,7 +188,7 @@ def test_killed_with_uploads_in_flight_keeps_every_answered_upload_whole(
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
     again = Server(installed_govxl, archive, None, tmp_path / "serve2.log").start()
-    http = httpx.Client(timeout=30)  # one client: each new one loads the CA store
+    http = httpx.Client(timeout=30, headers=bearer(admin))  # one client: each new one loads the CA store
     try:
         assert "管理员令牌" not in (tmp_path / "serve2.log").read_text()  # shown once only, then kept hashed
         status = http.get(f"{again.url}/api/v1/status/2024")
