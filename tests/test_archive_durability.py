@@ -102,13 +102,18 @@ def test_a_killed_add_leaves_whole_submissions_and_a_rerun_stores_the_rest(tmp_p
 
 def test_four_concurrent_adds_on_one_file_lose_nothing(tmp_path: Path) -> None:
     archive = tmp_path / "共用.sqlite"  # created by whichever process comes first
-    shared = many_units(tmp_path / "shared", range(1000, 1005))
-    # 35 files a process: two transactions of ingest.BATCH each, interleaved with the others'
-    batches = [many_units(tmp_path / f"p{k}", range(k * 30, k * 30 + 30)) for k in range(4)]
+    shared = many_units(tmp_path / "shared", range(1000, 1005), 10**6)
+    # 35 files a process: two transactions of ingest.BATCH each, interleaved with the others'. Some of the
+    # first process's units have errors, so findings are written while the others write submissions; the
+    # others' are clean, which spares each the 1.2 s of CPU that importing pandera for a finding costs.
+    batches = [
+        many_units(tmp_path / f"p{k}", range(k * 30, k * 30 + 30), 5 if k == 0 else 10**6) for k in range(4)
+    ]
     procs = [_add(archive, tmp_path / f"p{k}", tmp_path / "shared") for k in range(4)]
     outputs = [p.communicate(timeout=600) for p in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
-        assert proc.returncode == 1, err.decode()  # findings, and nothing that could not be stored
+    for k, (proc, (out, err)) in enumerate(zip(procs, outputs, strict=True)):
+        # findings (in the first only), and nothing that could not be stored
+        assert proc.returncode == (1 if k == 0 else 0), err.decode()
         text = out.decode()
         assert "无法归档 0 个" in text, text[-500:]
     files = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in [*shared, *(p for b in batches for p in b)]}
