@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.archive_fixtures import many_units
 from tests.conftest import installed_command, installed_env
 from tests.helpers import clean_values, write
 
@@ -101,9 +102,7 @@ def test_ctrl_c_at_any_moment_ends_a_merge_whole(tmp_path: Path) -> None:
     from govxl.reader import read_filing
 
     src = tmp_path / "in"
-    src.mkdir()
-    for i in range(60):
-        write(src / f"u{i:03d}.xlsx", {**clean_values(), "unit": f"单位{i}"})
+    many_units(src, range(1, 61), bad_every=10**6)  # 60 clean units, each of its own name
     rng = random.Random(7)
     outcomes = []
     for attempt in range(5):
