@@ -77,6 +77,34 @@ def corpus_file(name: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _corpus_pdfs_read_once() -> Iterator[None]:
+    """The text layer of each of the corpus's published PDFs, read once a test process: pdfplumber takes about a
+    second a report, and the corpus's own tests, the CLI's batch over the corpus and the extractor's tests each
+    read the same three files. Only those read-only files are remembered (by path, size and time), and each is
+    still read by the extractor's own code; a PDF anywhere else (a fuzz mutant, a generated report) is read
+    every time."""
+    from govxl.extract import pdf
+
+    real = pdf.pdf_to_text
+    corpus = CORPUS.resolve()
+    read: dict[tuple[Path, int, int], str] = {}
+
+    def pdf_to_text(path: Path) -> str:
+        where = Path(path).resolve()
+        if not where.is_relative_to(corpus):
+            return real(path)
+        stat = where.stat()
+        key = (where, stat.st_size, stat.st_mtime_ns)
+        if key not in read:
+            read[key] = real(path)
+        return read[key]
+
+    pdf.pdf_to_text = pdf_to_text
+    yield
+    pdf.pdf_to_text = real
+
+
 @functools.cache
 def corpus_extraction(name: str) -> Extraction:
     """extract() of a corpus report, once a test process: it is deterministic, and a PDF takes up to a
