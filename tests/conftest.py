@@ -414,3 +414,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             group = "corpus"
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest reports an exception raised where Python cannot raise it (a __del__, a finaliser) as a warning,
+    which filterwarnings makes an error; at the end of the run it first collects garbage five times over, to
+    find the last of them. On a test process's heap of a whole run that is two seconds in which the run waits
+    for its workers to exit: once finds what a test left behind as well."""
+    try:
+        from _pytest.unraisableexception import gc_collect_iterations_key
+    except ImportError:  # pytest's own key, which a later pytest may move: then it collects five times
+        return
+    config.stash[gc_collect_iterations_key] = 1
