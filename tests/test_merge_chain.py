@@ -216,14 +216,16 @@ def _write_at(args: tuple[str, bytes, Any]) -> bool:
 
 def test_two_writers_of_one_new_file_never_both_succeed(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("fork")
-    for attempt in range(10):
-        target = tmp_path / f"out{attempt}.xlsx"
-        with ctx.Manager() as manager:
-            barrier = manager.Barrier(2)
-            with ctx.Pool(2) as pool:
-                results = pool.map(_write_at, [(str(target), b"first", barrier), (str(target), b"other", barrier)])
-        assert sorted(results) == [False, True]
-        assert target.read_bytes() == (b"first" if results[0] else b"other")
+    # one pool of two writers and one barrier for every attempt: a barrier lets both through at once, then
+    # is ready for the next attempt's pair
+    with ctx.Manager() as manager, ctx.Pool(2) as pool:
+        barrier = manager.Barrier(2)
+        for attempt in range(10):
+            target = tmp_path / f"out{attempt}.xlsx"
+            jobs = [(str(target), b"first", barrier), (str(target), b"other", barrier)]
+            results = pool.map(_write_at, jobs, chunksize=1)
+            assert sorted(results) == [False, True]
+            assert target.read_bytes() == (b"first" if results[0] else b"other")
     assert not list(tmp_path.glob(".govxl-*"))  # no temporary file left behind
 
 
