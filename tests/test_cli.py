@@ -8,10 +8,10 @@ import os
 import subprocess
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from tests.conftest import installed_command, installed_env, run_in_process
+from tests.helpers import read_book
 
 govxl = run_in_process
 
@@ -29,7 +29,7 @@ def test_template_command_writes_prefilled_workbook(tmp_path: Path) -> None:
     result = govxl("template", "-o", str(out), "--agency", "某某镇人民政府", "--year", "2024")
     assert result.returncode == 0, result.stderr
     assert str(out) in result.stdout
-    wb = openpyxl.load_workbook(out)
+    wb = read_book(out)
     assert wb["封面"]["B3"].value == "某某镇人民政府"
     assert wb["封面"]["B4"].value == 2024
 
@@ -38,7 +38,7 @@ def test_template_of_the_2019_edition(tmp_path: Path) -> None:
     out = tmp_path / "2020.xlsx"
     result = govxl("template", "-o", str(out), "--edition", "2019", "--year", "2020")
     assert result.returncode == 0, result.stderr
-    wb = openpyxl.load_workbook(out)
+    wb = read_book(out)
     assert wb["二、主动公开政府信息情况"]["B3"].value == "本年新制作数量"
     assert_clean_failure(govxl("template", "-o", str(tmp_path / "x.xlsx"), "--edition", "2019", "--year", "2021"))
 

@@ -10,7 +10,7 @@ import openpyxl
 import govxl
 from govxl.checker import check_paths
 from govxl.findings import Severity
-from tests.helpers import T3, T4, clean_values, write
+from tests.helpers import T3, T4, clean_values, read_book, write
 
 
 def explain(corrections: Path, rule: str, cell: str, text: str) -> None:
@@ -51,7 +51,7 @@ def test_explained_warning_and_unexplainable_error(tmp_path: Path) -> None:
     # and checking the original again keeps what the office wrote in unit_校验.xlsx
     (third,) = check_paths([source], corrections=True)
     assert next(f for f in third.findings if f.rule == "B1").explanation == "该项确实没有发生，漏填0"
-    third_book = openpyxl.load_workbook(third.corrections)
+    third_book = read_book(third.corrections)
     notes = [r[-1] for r in third_book["校验结果"].iter_rows(min_row=2, values_only=True) if r[2] == "B1"]
     assert notes == ["该项确实没有发生，漏填0"]
     assert source.read_bytes() == before

@@ -150,9 +150,9 @@ def test_extract_writes_a_workbook_check_accepts(tmp_path: Path) -> None:
     assert "抽取结果已写入" in result.stdout
     (report,) = __import__("govxl.checker", fromlist=["x"]).check_paths([out])
     assert report.valid and report.unit == "临淄区人民政府办公室"
-    from openpyxl import load_workbook
+    from tests.helpers import read_book
 
-    wb = load_workbook(out)
+    wb = read_book(out)
     assert {"公布的总计", "报告正文", "抽取说明"} <= set(wb.sheetnames)
     assert wb[T2]["D5"].value == 9
 

@@ -87,7 +87,7 @@ def test_total_cells_hold_the_published_numbers(tmp_path: Path, name: str) -> No
 
 
 def test_c02_wrong_table_4_totals_are_errors_in_both(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
+    from tests.helpers import read_book
 
     out = tmp_path / "c02.xlsx"
     done = govxl("extract", str(corpus_file(C02)), "-o", str(out), "--check", "--format", "json")
@@ -105,14 +105,14 @@ def test_c02_wrong_table_4_totals_are_errors_in_both(tmp_path: Path) -> None:
     assert errors(done.stdout) == errors(checked.stdout) == {("R4.1", "E5"), ("R4.3", "O5")}
     assert everything(done.stdout) == everything(checked.stdout)
     t4 = grid_for("2021").sheet_of("t4_review_total")
-    sheet = load_workbook(out)[t4.name]
+    sheet = read_book(out)[t4.name]
     assert sheet["E5"].value == 0 and sheet["O5"].value == 0  # as published, not =SUM(A5:D5)
     live = [sheet.cell(c.place.row + 1, c.place.col + 1).value for c in t4.checks]
     assert live and all(str(v).startswith("=") for v in live)  # the template's 校验 row stays live
 
 
 def test_the_live_check_rows_show_where_the_published_report_breaks(tmp_path: Path, recalc: Recalc) -> None:
-    from openpyxl import load_workbook
+    from tests.helpers import read_book
 
     _, wrong = extracted(tmp_path, C02)
     _, right = extracted(tmp_path, "002_linzi_gov_office_2024.txt")
@@ -121,7 +121,7 @@ def test_the_live_check_rows_show_where_the_published_report_breaks(tmp_path: Pa
     (check_row,) = {c.place.row for c in t4.checks}
 
     def results(path: Path) -> list[str]:
-        ws = load_workbook(path, data_only=True)[t4.name]
+        ws = read_book(path, data_only=True)[t4.name]
         return [ws.cell(check_row + 1, c.place.col + 1).value for c in t4.checks]
 
     assert CHECK_BROKEN in results(wrong_out)
@@ -157,9 +157,8 @@ def test_check_previous_runs_n6_on_an_extracted_workbook(tmp_path: Path) -> None
 def test_extract_check_merge_chain(tmp_path: Path) -> None:
     """Extract → check → merge: the merged inputs are the sum of what the reports published, and a published
     total that contradicts its parts stops the merge until --include-invalid, which says what it replaced."""
-    from openpyxl import load_workbook
-
     from govxl.merge import INCLUDED, INVALID, merge
+    from tests.helpers import read_book
 
     start = {}
     for name in ("002_linzi_gov_office_2024.txt", "c03_huaian_hongze_district_gov_2024.txt"):
@@ -181,7 +180,7 @@ def test_extract_check_merge_chain(tmp_path: Path) -> None:
     summed = merge([c02], tmp_path / "summed.xlsx", jobs=1, include_invalid=True)
     assert [e.status for e in summed.entries] == [INCLUDED]
     assert read_filing(tmp_path / "summed.xlsx").inputs["t4_review_upheld"] == 10
-    wb = load_workbook(tmp_path / "summed.xlsx")
+    wb = read_book(tmp_path / "summed.xlsx")
     notes = {r[4]: r[5] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[3] == "公布"}
     t4 = grid_for("2021").sheet_of("t4_review_total").name
     assert notes[f"{t4}!E5"] == "公布的总计为 0，与分项之和 11 不符：汇总时用分项之和 11，未用公布的总计"

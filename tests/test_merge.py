@@ -33,7 +33,7 @@ from govxl.reader import read_filing
 from govxl.spec import load_edition
 from govxl.workbook import render
 from tests.conftest import Recalc
-from tests.helpers import clean_values, sheet_values, write
+from tests.helpers import clean_values, read_book, sheet_values, write
 from tests.test_check_clients import fill_by_openpyxl
 from tests.test_check_properties import consistent_fill
 from tests.test_cli import govxl
@@ -139,7 +139,7 @@ def test_every_status_and_the_provenance_sheets(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert merged_inputs(out)["t3_new_np"] == 12 + 21 + 12
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:4] == openpyxl.load_workbook(d / "a.xlsx").sheetnames
+    assert wb.sheetnames[:4] == read_book(d / "a.xlsx").sheetnames
     status_rows = list(wb["报送情况"].iter_rows(min_row=2, values_only=True))
     assert len(status_rows) == 9 + 2  # every input file and each roster unit with no file
     assert {r[3] for r in status_rows} == {
@@ -182,10 +182,7 @@ def test_merge_of_merges_equals_one_merge(tmp_path: Path) -> None:
     assert city.exit_code == direct.exit_code == 0
     assert merged_inputs(tmp_path / "city.xlsx") == merged_inputs(tmp_path / "direct.xlsx")
     assert sorted(u[0] for u in city.units) == sorted(f"单位{i}" for i in range(6))
-    names = [
-        r[0]
-        for r in openpyxl.load_workbook(tmp_path / "city.xlsx")[UNITS_SHEET].iter_rows(min_row=2, values_only=True)
-    ]
+    names = [r[0] for r in read_book(tmp_path / "city.xlsx")[UNITS_SHEET].iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == sorted(f"单位{i}" for i in range(6))
     # a unit counted directly and inside a district's merge is left out once, and said so
     both = merge([tmp_path / "districtA.xlsx", files[0], *files[3:]], tmp_path / "both.xlsx", jobs=1)
@@ -300,5 +297,5 @@ def test_summary_names_at_most_thirty_left_out_files(tmp_path: Path) -> None:
     text = summary_text(result)
     assert text.count(f"{UNREADABLE}：") == SHOWN
     assert f"另有 1 个文件未汇总，见结果中的“{STATUS_SHEET}”表" in text
-    rows = list(openpyxl.load_workbook(tmp_path / "m.xlsx")[STATUS_SHEET].iter_rows(min_row=2, values_only=True))
+    rows = list(read_book(tmp_path / "m.xlsx")[STATUS_SHEET].iter_rows(min_row=2, values_only=True))
     assert len(rows) == SHOWN + 2  # every file is still accounted for in the workbook

@@ -4,15 +4,14 @@ unit named <script>, a cell holding =HYPERLINK) shown as text on pages and writt
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 import pytest
 from markupsafe import escape
 
+from tests.helpers import read_book
 from tests.serve_helpers import (
     ADMIN,
     HYPERLINK,
@@ -177,6 +176,6 @@ def test_script_unit_and_hyperlink_cell_stay_text_on_pages_and_in_workbooks(desk
 def test_the_unit_template_is_prefilled(desk: Desk) -> None:
     done = desk.client.get(f"/u/{desk.tokens[UNIT]}/template")
     assert done.status_code == 200 and "filename*=UTF-8''" in done.headers["content-disposition"]
-    cover = openpyxl.load_workbook(io.BytesIO(done.content)).worksheets[0]
+    cover = read_book(done.content).worksheets[0]
     texts = {str(c.value) for row in cover.iter_rows() for c in row if c.value is not None}
     assert UNIT in texts and "2024" in texts
