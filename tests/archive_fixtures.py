@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,10 +87,16 @@ def unit_file(folder: Path, name: str, unit: str, year: int = 2024, **changes: o
     return write(folder / name, values)
 
 
-def many_units(folder: Path, numbers: range, bad_every: int = 5) -> list[Path]:
-    """One workbook per unit number, every `bad_every`-th with errors (so that findings are stored too)."""
+# a blank cell: a warning (B1) the reader finds, where the R3.1 error of 一 = 99 is found by the schema's pass,
+# which imports pandera (1.2 s of CPU in a command that has to)
+BLANK_CELL = {"t4_after_other": None}
+
+
+def many_units(folder: Path, numbers: range, bad_every: int = 5, bad: dict[str, Any] | None = None) -> list[Path]:
+    """One workbook per unit number, every `bad_every`-th with findings (so that they are stored too): errors
+    unless `bad` says what else to change."""
     clean = clean_values()
-    patchers = (Patcher(clean), Patcher({**clean, "t3_new_np": 99}))
+    patchers = (Patcher(clean), Patcher({**clean, **(bad or {"t3_new_np": 99})}))
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for n in numbers:
