@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Coroutine, Mapping
@@ -46,6 +47,17 @@ def clean_values() -> dict[str, Any]:
         t3_unable_nohold_np=3,
     )
     return values
+
+
+# GOVXL_FUZZ_SCALE multiplies the number of mutants and random fills the fuzz and property tests make, for a
+# deeper run than the everyday one (say 10 before a release); the seeds stay, so a run's first cases are always
+# the same
+FUZZ_SCALE = float(os.environ.get("GOVXL_FUZZ_SCALE", "1"))
+
+
+def scaled(count: int) -> int:
+    """`count` cases, times GOVXL_FUZZ_SCALE (at least one)."""
+    return max(1, round(count * FUZZ_SCALE))
 
 
 def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -13,7 +13,7 @@ from govxl.checker import check_paths
 from govxl.findings import FileReport, Severity
 from govxl.grid import grid_for
 from govxl.spec import load_edition
-from tests.helpers import clean_values, write
+from tests.helpers import clean_values, scaled, write
 
 ED = load_edition("2021")
 GRID = grid_for("2021")
@@ -53,7 +53,7 @@ def check_all(fills: list[dict[str, Any]]) -> list[FileReport]:
     return reports
 
 
-SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=scaled(6), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEVERAL = {"min_size": 2, "max_size": 4}
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,17 +21,16 @@ import pytest
 
 from tests import fuzzing
 from tests.conftest import CORPUS, ROOT, Govxl
-from tests.helpers import write
+from tests.helpers import scaled, write
 
 SEED = 20240601
 Mutants = Callable[[str], list[fuzzing.Mutant]]
-# 200 workbooks and 130 reports a run: the fast XML-level classes carry the numbers, openpyxl (0.3 s a save)
-# adds realism. GOVXL_FUZZ_SCALE multiplies every count for a deeper run (say 10 before a release); the seeds
-# stay, so a run's first mutants are always the same.
-SCALE = float(os.environ.get("GOVXL_FUZZ_SCALE", "1"))
-WORKBOOK_COUNTS = {k: round(n * SCALE) for k, n in dict(bytes=50, members=60, cells=75, openpyxl=12).items()}
+# 119 workbooks and 78 reports a run: the fast XML-level classes carry the numbers, openpyxl (0.3 s a save)
+# adds realism. The seeds are fixed, so these are the same mutants every run; GOVXL_FUZZ_SCALE (tests.helpers)
+# multiplies every count for a deeper run (say 10 before a release).
+WORKBOOK_COUNTS = {k: scaled(n) for k, n in dict(bytes=30, members=36, cells=45, openpyxl=8).items()}
 CHECK_CLASSES = list(WORKBOOK_COUNTS)
-REPORT_COUNTS = {k: round(n * SCALE) for k, n in dict(text=40, html=32, docx=24, pdf=30).items()}
+REPORT_COUNTS = {k: scaled(n) for k, n in dict(text=24, html=20, docx=16, pdf=18).items()}
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,12 @@ from govxl.extract import Extraction, extract
 from govxl.findings import Finding, Severity
 from govxl.reader import Filing, read_filing
 from govxl.spec import compute_totals, load_edition
+from tests.helpers import scaled
 from tests.report_fills import UNITS, consistent_fill, filing_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
-FILLS = 50  # random fills an edition, each through Word and HTML: 100 reports read back
+FILLS = scaled(25)  # random fills an edition, each through Word and HTML: 50 reports read back
 
 
 def read_back(x: Extraction) -> dict[str, float]:
@@ -41,7 +42,7 @@ def check_all(filings: list[Filing]) -> list[list[Finding]]:
     ]
 
 
-@pytest.mark.slow  # about 4 s an edition, most of it python-docx walking the Word tables back
+@pytest.mark.slow  # about 2 s an edition, most of it python-docx walking the Word tables back
 @pytest.mark.parametrize("edition", ["2021", "2019"])
 def test_random_fills_come_back_cell_for_cell(edition: str, tmp_path: Path) -> None:
     ed = load_edition(edition)
