@@ -19,7 +19,7 @@ from govxl.corrections import PROP_OF, PROP_UNIT
 from govxl.findings import FileReport
 from govxl.report import render_json, render_text
 from tests.conftest import Recalc
-from tests.helpers import T3, T4, clean_values, edit, read_book, write
+from tests.helpers import T3, T4, clean_values, edit, read_book, scaled, write
 from tests.test_cli import govxl
 from tests.test_explanations import explain
 
@@ -138,7 +138,7 @@ def opens(path: Path) -> bool:
 def test_mutated_workbooks_never_crash_the_batch(tmp_path: Path) -> None:
     good = write(tmp_path / "good.xlsx", {**clean_values(), "t3_new_np": 13, "t4_after_other": None})
     inputs = []
-    for i, data in enumerate(mutations(good, 24)):
+    for i, data in enumerate(mutations(good, scaled(16))):
         path = tmp_path / f"m{i:02d}.xlsx"
         path.write_bytes(data)
         inputs.append(path)

@@ -14,12 +14,12 @@ from govxl.grid import CHECK_BROKEN, CHECK_OK, col_letter, grid_for
 from govxl.spec import Edition, compute_totals, load_edition
 from govxl.workbook import render
 from tests.conftest import Recalc
-from tests.helpers import OpenpyxlFiller, sheet_values
+from tests.helpers import OpenpyxlFiller, scaled, sheet_values
 from tests.test_template import editable_cells, validated_cells
 
 pytestmark = pytest.mark.soffice
 
-FILLS = 12  # half consistent, half random; one LibreOffice call recalculates them all
+FILLS = scaled(8)  # half consistent, half random; one LibreOffice call recalculates them all
 
 
 def random_fill(ed: Edition, rng: random.Random, consistent: bool) -> dict[str, float]:
