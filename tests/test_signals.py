@@ -3,6 +3,7 @@ no traceback and no output file."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -124,3 +125,29 @@ def test_ctrl_c_at_any_moment_ends_a_merge_whole(tmp_path: Path) -> None:
     # else no Ctrl-C landed mid-work and the test proved nothing about interrupting (delays of 0.2-1.6 s
     # against a merge of 60 files that takes longer than the shortest of them)
     assert 2 in outcomes, outcomes
+
+
+def test_a_merge_killed_outright_takes_its_workers_with_it(tmp_path: Path) -> None:
+    """SIGKILL of the command alone (no Ctrl-C to the group, no tear-down): its reading workers end with it,
+    rather than wait for work for ever holding its output open (each holds the other's end of the work queue,
+    so neither sees the command gone)."""
+    src = tmp_path / "in"
+    many_units(src, range(1, FILES + 1), bad_every=10**6)
+    proc = _start_merge(src, tmp_path / "m.xlsx")
+    deadline = time.monotonic() + 120
+    while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the workers are reading
+    workers = _children(proc.pid)
+    assert len(workers) == 2 and proc.poll() is None, "the merge ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):  # the workers hold its output: it ends once they do
+        proc.communicate(timeout=30)
+    for _ in range(100):
+        if not _group_alive(proc.pid):
+            break
+        time.sleep(0.05)
+    alive = _group_alive(proc.pid)
+    if alive:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    assert not alive, f"workers {workers} outlived the killed merge"
