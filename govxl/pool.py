@@ -43,9 +43,13 @@ def pool_map(
     helper = None
     import multiprocessing
 
-    # a forked worker's parent is this process (under forkserver or spawn it is another one)
-    parent = os.getpid() if multiprocessing.get_start_method() == "fork" else 0
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(parent,))
+    # forked on Linux whatever the interpreter's default (forkserver from Python 3.14): the workers are this
+    # process's own children then, which `_worker_start` ties to it; elsewhere they may be another's
+    forked = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork") if forked else None
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_start, initargs=(os.getpid() if forked else 0,)
+    )
     try:
         with _no_interrupts():
             # the first submit forks every worker (so no fork happens while the helper thread runs). A Ctrl-C
@@ -85,21 +89,20 @@ def _worker_start(parent: int) -> None:
     """Worker initialiser (`parent`: the command's process id, if it forked this worker). Ctrl-C reaches the
     whole process group, and only the main process handles it.
 
-    And a worker ends with the command, however the command ends. A Ctrl-C landing as the pool forks its
-    workers has left workers the pool's tear-down did not end (seen about once in 150 interrupts on a loaded
-    machine: the command said 已中止 and exited, two workers waited for work for ever and held its output
-    open, so whoever waited for the command's output waited with them). On Linux the kernel kills a worker
-    when the command's main thread ends; elsewhere `_tear_down` ends every child it can find."""
+    And on Linux a worker ends with the command, however the command ends. A Ctrl-C landing as the pool
+    forks its workers has left workers the pool's tear-down did not end (seen about once in 150 interrupts on
+    a loaded machine: the command said 已中止 and exited, two workers waited for work for ever and held its
+    output open, so whoever waited for the command's output waited with them), and so does a SIGKILL of the
+    command. The kernel kills a worker when the thread that forked it (the one that called pool_map) ends."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not parent:
         return
-    if sys.platform.startswith("linux"):
+    with contextlib.suppress(ImportError, OSError, AttributeError):  # no ctypes or prctl: as before, then
         import ctypes
 
-        with contextlib.suppress(OSError, AttributeError):  # no prctl: the command's _tear_down still ends it
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the command ended before the line above: nothing will ask for work
         os._exit(1)
 
@@ -114,12 +117,7 @@ def _tear_down(pool: Any) -> None:
     main = threading.current_thread() is threading.main_thread()
     before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        import multiprocessing
-
-        # the pool's own list, and every child started in this process: one forked as the Ctrl-C landed may
-        # not be in the pool's list yet
         processes = list((getattr(pool, "_processes", None) or {}).values())
-        processes += [p for p in multiprocessing.active_children() if p not in processes]
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             if proc.is_alive():

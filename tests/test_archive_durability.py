@@ -11,6 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from govxl.checker import check_paths
 from tests.archive_fixtures import BLANK_CELL, many_units
 from tests.conftest import installed_command
@@ -68,6 +70,7 @@ def _whole(archive: Path, files: dict[str, Path], findings: dict[bool, int]) -> 
     return out
 
 
+@pytest.mark.slow
 def test_a_killed_add_leaves_whole_submissions_and_a_rerun_stores_the_rest(tmp_path: Path) -> None:
     paths = many_units(tmp_path / "in", range(FILES), bad=BLANK_CELL)
     files = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in paths}
@@ -93,13 +96,14 @@ def test_a_killed_add_leaves_whole_submissions_and_a_rerun_stores_the_rest(tmp_p
         text=True,
         timeout=600,
     )
-    assert rerun.returncode == 0, rerun.stderr  # warnings of the units with a blank cell; nothing unreadable
+    assert rerun.returncode == 0, rerun.stderr  # warnings of the units with blank cells; nothing unreadable
     assert f"新归档 {FILES - len(before)} 个" in rerun.stdout
     assert f"与档案中已有的相同 {len(before)} 个，无法归档 0 个" in rerun.stdout
     after = _whole(archive, files, findings)
     assert set(after) == set(files) and all(after[sha] == id_ for sha, id_ in before.items())
 
 
+@pytest.mark.slow
 def test_four_concurrent_adds_on_one_file_lose_nothing(tmp_path: Path) -> None:
     archive = tmp_path / "共用.sqlite"  # created by whichever process comes first
     shared = many_units(tmp_path / "shared", range(1000, 1005), bad=BLANK_CELL)
