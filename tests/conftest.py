@@ -417,6 +417,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(group))
 
 
+class _SlowFirst:
+    """The tests marked slow (seconds each: a subprocess or a batch of them) before the rest, in the order the
+    run gives them otherwise. pytest-xdist hands the groups out first (the most tests first) and then the
+    other tests one by one in this order: a slow one handed out last would keep one worker busy for seconds
+    after the other has run out of work. (A plugin of its own: a module holds one implementation of a hook.)"""
+
+    @pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The garbage collector runs when 50,000 objects more were made than freed, not 700: a test process makes
     millions (openpyxl's cells and styles, pandas' frames), few of them in cycles, and at the default it spent
@@ -428,6 +439,7 @@ def pytest_configure(config: pytest.Config) -> None:
     find the last of them. On a test process's heap of a whole run that is two seconds in which the run waits
     for its workers to exit: once finds what a test left behind as well."""
     gc.set_threshold(50_000, 20, 20)
+    config.pluginmanager.register(_SlowFirst(), "govxl-slow-first")
     try:
         from _pytest.unraisableexception import gc_collect_iterations_key
     except ImportError:  # pytest's own key, which a later pytest may move: then it collects five times

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from govxl.checker import check_paths
@@ -57,6 +58,7 @@ SETTINGS = settings(max_examples=scaled(6), deadline=None, suppress_health_check
 SEVERAL = {"min_size": 2, "max_size": 4}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(consistent_fill(), **SEVERAL))
 def test_consistent_fills_pass(fills: list[dict[str, Any]]) -> None:
@@ -75,6 +77,7 @@ CHANGE = st.tuples(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(CHANGE, **SEVERAL))
 def test_any_single_change_in_table_3_is_caught_at_that_cell(

@@ -135,6 +135,7 @@ def opens(path: Path) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_mutated_workbooks_never_crash_the_batch(tmp_path: Path) -> None:
     good = write(tmp_path / "good.xlsx", {**clean_values(), "t3_new_np": 13, "t4_after_other": None})
     inputs = []
@@ -289,6 +290,7 @@ def test_no_corrections_honours_explanations(tmp_path: Path) -> None:
 # --- 10. parallel, and correction workbooks are not inputs ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_many_files_in_parallel_match_one_by_one(tmp_path: Path) -> None:
     paths = [
         write(tmp_path / f"u{i:02d}.xlsx", {**clean_values(), "unit": f"单位{i}", "t3_new_np": 12 + i % 3})

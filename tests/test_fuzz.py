@@ -191,6 +191,7 @@ def report_mutants(kind: str, count: int) -> list[fuzzing.Mutant]:
 CHECKED_EVERY = 8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(REPORT_COUNTS))
 def test_extract_survives_mutated_reports(kind: str, tmp_path: Path, govxl: Govxl) -> None:
     paths = _materialise(tmp_path / "in", report_mutants(kind, REPORT_COUNTS[kind]))

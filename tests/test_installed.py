@@ -79,6 +79,7 @@ def test_installed_command_refuses_bad_input_in_chinese(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["空.txt"]  # nothing written
 
 
+@pytest.mark.slow
 def test_installed_command_runs_every_subcommand(govxl_installed: Govxl, tmp_path: Path) -> None:
     """template → check → merge → extract (a PDF and a text), with the installed command."""
     blank = tmp_path / "模板.xlsx"

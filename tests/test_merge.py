@@ -58,6 +58,7 @@ def statuses(result: Any) -> dict[str, str]:
     return {e.path.name: e.status for e in result.entries}
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(consistent_fill(), min_size=1, max_size=5))
 def test_sums_are_exact(fills: list[dict[str, Any]]) -> None:

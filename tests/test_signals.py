@@ -10,6 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.archive_fixtures import many_units
 from tests.conftest import installed_command, installed_env
 from tests.helpers import clean_values, write
@@ -64,6 +66,7 @@ def _ended(proc: subprocess.Popen[bytes], attempt: int) -> tuple[bytes, bytes]:
         raise AssertionError(f"attempt {attempt}: the merge hung after Ctrl-C") from None
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_merge_cleanly(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
@@ -95,6 +98,7 @@ def test_ctrl_c_stops_a_merge_cleanly(tmp_path: Path) -> None:
         assert stdout == b""
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_any_moment_ends_a_merge_whole(tmp_path: Path) -> None:
     """Wherever a Ctrl-C lands — reading, validating, writing, after the write — the merge ends promptly,
     either interrupted (exit 2, 已中止, no output) or finished (exit 0, its output complete)."""
@@ -127,6 +131,7 @@ def test_ctrl_c_at_any_moment_ends_a_merge_whole(tmp_path: Path) -> None:
     assert 2 in outcomes, outcomes
 
 
+@pytest.mark.slow
 def test_a_merge_killed_outright_takes_its_workers_with_it(tmp_path: Path) -> None:
     """SIGKILL of the command alone (no Ctrl-C to the group, no tear-down): its reading workers end with it,
     rather than wait for work for ever holding its output open (each holds the other's end of the work queue,
