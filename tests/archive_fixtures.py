@@ -3,6 +3,7 @@ URL as GOVXL_TEST_POSTGRES): `location` gives each test a fresh archive of each 
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Iterator
@@ -58,13 +59,9 @@ def fresh_postgres() -> Iterator[str]:
         admin.dispose()
 
 
-_DATABASE: list[str] = []
-
-
+@functools.cache
 def _worker_database() -> str:
     """This test process's database on the test server, made once and dropped when the process ends."""
-    if _DATABASE:
-        return _DATABASE[0]
     import atexit
 
     import sqlalchemy as sa
@@ -81,8 +78,7 @@ def _worker_database() -> str:
         admin.dispose()
 
     atexit.register(drop)
-    _DATABASE.append(url.set(database=name).render_as_string(hide_password=False))
-    return _DATABASE[0]
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def unit_file(folder: Path, name: str, unit: str, year: int = 2024, **changes: object) -> Path:

@@ -68,9 +68,13 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def write(path: Path, values: dict[str, Any] | None = None) -> Path:
-    values = clean_values() if values is None else values
-    path.write_bytes(_rendered(tuple(sorted(values.items(), key=lambda item: item[0]))))
+    path.write_bytes(rendered(clean_values() if values is None else values))
     return path
+
+
+def rendered(values: Mapping[str, Any]) -> bytes:
+    """The workbook of a fill, rendered once a test process for each fill."""
+    return _rendered(tuple(sorted(values.items(), key=lambda item: item[0])))
 
 
 @functools.lru_cache(maxsize=512)

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from govxl.archive import open_archive
 from govxl.serve import create_app
 from govxl.serve.auth import token_hash
-from tests.helpers import _rendered, clean_values
+from tests.helpers import clean_values, rendered
 
 ADMIN = "admin-token-for-tests-only-0123456789"
 UNIT = "某某区人民政府办公室"
@@ -23,9 +23,8 @@ HYPERLINK = '=HYPERLINK("http://x","y")'
 
 
 def workbook(unit: str = UNIT, **changes: Any) -> bytes:
-    """A filled workbook's bytes, rendered once a test process for each fill (tests.helpers.write's cache)."""
-    values = {**clean_values(), "unit": unit, **changes}
-    return _rendered(tuple(sorted(values.items(), key=lambda item: item[0])))
+    """A filled workbook's bytes, rendered once a test process for each fill."""
+    return rendered({**clean_values(), "unit": unit, **changes})
 
 
 def bad_workbook(unit: str = UNIT) -> bytes:

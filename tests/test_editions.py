@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import runpy
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,24 @@ def fill(template: Path, out: Path, values: dict[str, Any]) -> Path:
     return out
 
 
+def template_filled_and_checked(
+    runner: Callable[..., Any], folder: Path, tmp_path: Path
+) -> tuple[Path, dict[str, Any], Path]:
+    """The 2025 template written by `runner` (in process or the installed command), a clean fill of it (甲单位)
+    saved by openpyxl, and that fill checked with nothing wrong: (template, the fill's inputs, the fill)."""
+    template = tmp_path / "t.xlsx"
+    r = runner(folder, "template", "-o", str(template), "--edition", "2025")
+    assert r.returncode == 0, r.stderr
+    inputs = {code: v for code, v in clean_values().items() if code not in ("unit", "year")}
+    a = fill(template, tmp_path / "甲.xlsx", {**inputs, **EXTRA, "unit": "甲单位", "year": 2025})
+    r = runner(folder, "check", str(a), "--format", "json", "--no-corrections")
+    assert r.returncode == 0, r.stdout + r.stderr
+    (checked,) = json.loads(r.stdout)["files"]
+    assert checked["edition"] == "2025"
+    assert [f for f in checked["findings"] if f["severity"] != "info"] == []
+    return template, inputs, a
+
+
 def test_a_new_edition_is_a_data_file(tmp_path: Path) -> None:
     folder = tmp_path / "editions"
     synthetic(folder)
@@ -110,18 +129,8 @@ def test_a_new_edition_is_a_data_file(tmp_path: Path) -> None:
     assert [e["edition"] for e in listed] == ["2019", "2021", "2025"]
     assert [e["edition"] for e in listed if e["default"]] == ["2021"]  # the default stays where the data puts it
 
-    template = tmp_path / "t.xlsx"
-    r = run(folder, "template", "-o", str(template), "--edition", "2025")
-    assert r.returncode == 0, r.stderr
-    inputs = {code: v for code, v in clean_values().items() if code not in ("unit", "year")}
-    a = fill(template, tmp_path / "甲.xlsx", {**inputs, **EXTRA, "unit": "甲单位", "year": 2025})
+    template, inputs, a = template_filled_and_checked(run, folder, tmp_path)
     b = fill(template, tmp_path / "乙.xlsx", {**inputs, **EXTRA, "unit": "乙单位", "year": 2025})
-
-    r = run(folder, "check", str(a), "--format", "json", "--no-corrections")
-    assert r.returncode == 0, r.stdout + r.stderr
-    (checked,) = json.loads(r.stdout)["files"]
-    assert checked["edition"] == "2025"
-    assert [f for f in checked["findings"] if f["severity"] != "info"] == []
     # the new row is checked like the others: a negative count there is an error at its cell
     wrong = {**inputs, **EXTRA, "t2_local_made": -1, "unit": "丙", "year": 2025}
     bad = fill(template, tmp_path / "丙.xlsx", wrong)
@@ -154,16 +163,7 @@ def test_the_installed_command_reads_the_editions_folder(tmp_path: Path) -> None
     listed = json.loads(r.stdout)
     assert [e["edition"] for e in listed] == ["2019", "2021", "2025"]
     assert [e["edition"] for e in listed if e["default"]] == ["2021"]
-    template = tmp_path / "t.xlsx"
-    r = run_installed(folder, "template", "-o", str(template), "--edition", "2025")
-    assert r.returncode == 0, r.stderr
-    inputs = {code: v for code, v in clean_values().items() if code not in ("unit", "year")}
-    a = fill(template, tmp_path / "甲.xlsx", {**inputs, **EXTRA, "unit": "甲单位", "year": 2025})
-    r = run_installed(folder, "check", str(a), "--format", "json", "--no-corrections")
-    assert r.returncode == 0, r.stdout + r.stderr
-    (checked,) = json.loads(r.stdout)["files"]
-    assert checked["edition"] == "2025"
-    assert [f for f in checked["findings"] if f["severity"] != "info"] == []
+    template_filled_and_checked(run_installed, folder, tmp_path)
 
 
 def test_two_editions_of_one_name_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
