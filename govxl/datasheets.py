@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,8 +62,19 @@ def _xml_text(text: str) -> str:
     return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def stream_rows(text: str, rows: Iterable[Sequence[Any]], first: int) -> Iterator[str]:
+    """A data sheet's XML as xlsxwriter wrote it (headers only), with the rows streamed in before
+    </sheetData> and its <dimension> dropped (it would name the headers alone)."""
+    text = text.replace("<sheetData/>", "<sheetData></sheetData>")
+    text = re.sub(r'<dimension ref="[^"]*"/>', "", text, count=1)
+    head, tail = text.split("</sheetData>", 1)
+    yield head
+    yield from _rows_xml(rows, first)
+    yield "</sheetData>" + tail
+
+
 def _inject(data: bytes, streams: Mapping[str, tuple[Iterable[Sequence[Any]], int]]) -> bytes:
-    """Stream rows into the named sheet parts, before </sheetData>; every other part is copied as is."""
+    """Stream rows into the named sheet parts; every other part is copied as is."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
@@ -74,13 +85,8 @@ def _inject(data: bytes, streams: Mapping[str, tuple[Iterable[Sequence[Any]], in
             if item.filename not in streams:
                 dst.writestr(info, body, compresslevel=1)
                 continue
-            text = body.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>")
-            text = re.sub(r'<dimension ref="[^"]*"/>', "", text, count=1)
-            head, tail = text.split("</sheetData>", 1)
             rows, first = streams[item.filename]
             with dst.open(info, "w", force_zip64=True) as part:
-                part.write(head.encode("utf-8"))
-                for chunk in _rows_xml(rows, first):
+                for chunk in stream_rows(body.decode("utf-8"), rows, first):
                     part.write(chunk.encode("utf-8"))
-                part.write(("</sheetData>" + tail).encode("utf-8"))
     return out.getvalue()

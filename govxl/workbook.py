@@ -10,8 +10,11 @@ book from them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,8 @@ from govxl.datasheets import DataSheet, _inject
 from govxl.files import write_atomically
 from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid, a1, grid_for
 from govxl.layout import Place, SheetGrid
-from govxl.spec import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, compute_totals, default_edition
+from govxl.skeleton import FilterRange, Skeleton, check_key, contents, hint_key, placeholder
+from govxl.spec import PROP_EDITION, PROP_FINGERPRINT, PROP_VERSION, default_edition
 from govxl.workbook_styles import FONT, INPUT_FILL, TOTAL_FILL, add_formats, validation
 
 __all__ = ["CREATED", "FONT", "INPUT_FILL", "TOTAL_FILL", "DataSheet", "Values", "render", "write_template"]
@@ -34,28 +38,27 @@ Values = Mapping[str, Any]
 
 
 class _Writer:
+    """xlsxwriter writing a workbook whose every cell's content is given (`contents`, by slot key); a Skeleton
+    is written by it with every varying cell blank."""
+
     def __init__(
         self,
         grid: Grid,
-        values: Values,
-        hints: Mapping[str, str] | None = None,
+        contents: Mapping[str, Any],
+        hinted: Iterable[str] = (),
         properties: Mapping[str, str] | None = None,
         extra: Sequence[DataSheet] = (),
-        published: Mapping[str, Any] | None = None,
+        published: Iterable[str] = (),
     ) -> None:
         self.grid = grid
         self.edition = grid.edition
-        self.values = values
-        self.hints = hints or {}
+        self.contents = contents
+        self.hinted = tuple(hinted)
         self.properties = properties or {}
         self.extra = extra
+        self.published = frozenset(published)
         self.injected: dict[str, tuple[Iterable[Sequence[Any]], int]] = {}
-        self.numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-        self.published = published or {}
-        self.totals = compute_totals(self.edition, self.numbers)
-        # the live check rows see the published totals, so their cached results must too
-        for code, v in self.published.items():
-            self.totals[code] = v if _is_number(v) else 0
+        self.data_parts: list[tuple[str, int, int]] = []  # (sheet part, rows before the data, sheet index)
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(
             self.buffer,
@@ -104,10 +107,10 @@ class _Writer:
         ws.autofilter(first - 1, 0, first - 1 + data.count, width - 1)
         if data.hidden:
             ws.hide()
-        self.injected[f"xl/worksheets/sheet{len(self.book.worksheets())}.xml"] = (data.rows, first)
-
-    def _sum(self, codes: tuple[str, ...]) -> float:
-        return sum(self.totals[c] if c in self.totals else self.numbers.get(c, 0) for c in codes)
+        index = len(self.book.worksheets())
+        part = f"xl/worksheets/sheet{index}.xml"
+        self.injected[part] = (data.rows, first)
+        self.data_parts.append((part, first, index - 1))
 
     def _sheet(self, sg: SheetGrid) -> None:
         ws = self.book.add_worksheet(sg.name)
@@ -125,9 +128,10 @@ class _Writer:
                 ws.merge_range(span.row, span.col, span.last_row, span.last_col, span.text, fmt)
             else:
                 ws.write_string(span.row, span.col, span.text, fmt)
-        for code, text in self.hints.items():
+        for code in self.hinted:
             if code in sg.cells:
-                ws.write_string(sg.cells[code].row, sg.cells[code].col + 1, text, self.fmt["hint"])
+                place = sg.cells[code]
+                _put(ws, place.row, place.col + 1, self.contents.get(hint_key(code)), self.fmt["hint"])
         fields = {f.code: f for f in self.edition.cover.fields}
         by_rule: dict[tuple[str, str, str], list[Place]] = {}
         for code, place in sg.cells.items():
@@ -139,15 +143,9 @@ class _Writer:
             if place.last_col != place.col:
                 ws.merge_range(place.row, place.col, place.row, place.last_col, "", fmt)
             if cell.kind == "total" and code not in self.published:
-                ws.write_formula(place.row, place.col, self.grid.formula(code), fmt, _num(self.totals[code]))
+                ws.write_formula(place.row, place.col, self.grid.formula(code), fmt, self.contents[code])
                 continue
-            value = self.published[code] if cell.kind == "total" else self.values.get(code)
-            if value is None or value == "":
-                ws.write_blank(place.row, place.col, None, fmt)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                ws.write_number(place.row, place.col, value, fmt)
-            else:
-                ws.write_string(place.row, place.col, str(value), fmt)
+            _put(ws, place.row, place.col, self.contents.get(code), fmt)
             if cell.kind == "total":
                 continue
             by_rule.setdefault((cell.value, cell.unit, code if code in fields else ""), []).append(place)
@@ -156,11 +154,11 @@ class _Writer:
             options = validation(kind, unit, fields.get(field_code), self.edition)
             options["multi_range"] = " ".join(a1(p.row, p.col) for p in places)
             ws.data_validation(places[0].row, places[0].col, places[0].row, places[0].col, options)
-        for check in sg.checks:
+        for i, check in enumerate(sg.checks):
             p, eq = check.place, check.equation
-            result = CHECK_OK if self._sum(eq.lhs) == self._sum(eq.rhs) else CHECK_BROKEN
             if p.last_col != p.col:
                 ws.merge_range(p.row, p.col, p.row, p.last_col, "", self.fmt["check"])
+            result = self.contents[check_key(sg.name, i)]
             ws.write_formula(p.row, p.col, self.grid.check_formula(eq), self.fmt["check"], result)
         if sg.checks:
             row = sg.checks[0].place.row
@@ -191,12 +189,62 @@ class _Writer:
             ws.set_first_sheet()
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
 
 
-def _num(value: float) -> float:
-    return int(value) if float(value).is_integer() else value
+@dataclass(frozen=True)
+class _Shape:
+    """What a workbook's structure depends on, beyond its values."""
+
+    grid: Grid
+    hinted: frozenset[str]
+    properties: tuple[str, ...]
+    published: frozenset[str]
+    sheets: tuple[tuple[str, tuple[tuple[Any, ...], ...], tuple[float, ...], bool], ...]
+
+
+@functools.lru_cache(maxsize=32)
+def _skeleton(shape: _Shape) -> Skeleton:
+    grid = shape.grid
+    placeholders = {name: placeholder(i) for i, name in enumerate(shape.properties)}
+    # each data sheet's filter over one row, so that its range has two ends whatever the sheet's width
+    extra = [DataSheet(name, header, (), 1, widths, hidden) for name, header, widths, hidden in shape.sheets]
+    blank = contents(grid, {}, dict.fromkeys(shape.hinted), dict.fromkeys(shape.published))
+    writer = _Writer(grid, blank, sorted(shape.hinted), placeholders, extra, shape.published)
+    package = writer.write()
+    slots: dict[str, dict[str, tuple[str, bool]]] = {}
+    for index, sg in enumerate(grid.sheets):
+        cells: dict[str, tuple[str, bool]] = {}
+        covered: set[str] = set()
+        for code in shape.hinted & set(sg.cells):
+            place = sg.cells[code]
+            cells[a1(place.row, place.col + 1)] = (hint_key(code), False)
+        for code, place in sg.cells.items():
+            formula = grid.edition.cells[code].kind == "total" and code not in shape.published
+            cells[a1(place.row, place.col)] = (code, formula)
+            covered.update(a1(place.row, c) for c in range(place.col + 1, place.last_col + 1))
+        for i, check in enumerate(sg.checks):
+            p = check.place
+            cells[a1(p.row, p.col)] = (check_key(sg.name, i), True)
+            covered.update(a1(p.row, c) for c in range(p.col + 1, p.last_col + 1))
+        # a merged input or check blanks the cells it covers, a hint's among them (as xlsxwriter writes it)
+        slots[f"xl/worksheets/sheet{index + 1}.xml"] = {r: v for r, v in cells.items() if r not in covered}
+    filters = {part: (first, _filter(first, sheet)) for part, first, sheet in writer.data_parts}
+    return Skeleton(package, slots, shape.properties, filters)
+
+
+def _filter(first: int, sheet: int) -> FilterRange:
+    """A data sheet's autofilter, written from its last header row (`first`, 1-based) over one more row."""
+    name = rf'(<definedName name="_xlnm._FilterDatabase" localSheetId="{sheet}"[^>]*>[^<]*\$)'
+    return FilterRange(
+        re.compile(rf'(<autoFilter ref="[A-Z]+{first}:[A-Z]+){first + 1}(")'), re.compile(rf"{name}{first + 1}(<)")
+    )
 
 
 def render(
@@ -209,11 +257,36 @@ def render(
     published: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The workbook as bytes: blank when `values` is None, else filled with the given cell values by code.
-    `hints` replace the grey hints beside cover entries, `properties` add custom document properties and
-    `extra` appends plain data sheets (a consolidation's provenance). `published` puts a value (a number,
-    text, or None for a blank) in place of a total's formula: an extracted report's totals as printed."""
+    `hints` replace the grey hints beside cover entries, `properties` add custom document properties (text)
+    and `extra` appends plain data sheets (a consolidation's provenance). `published` puts a value (a number,
+    text, or None for a blank) in place of a total's formula: an extracted report's totals as printed.
+
+    xlsxwriter writes the structure once for each shape (govxl.skeleton); the values are written into it."""
     grid = grid_for(edition or default_edition())
-    return _Writer(grid, values or {}, hints, properties, extra, published).write()
+    hints, properties, published = hints or {}, properties or {}, published or {}
+    sheets = tuple((d.name, tuple(map(tuple, d.header)), tuple(d.widths), d.hidden) for d in extra)
+    shape = _Shape(grid, frozenset(hints), tuple(properties), frozenset(published), sheets)
+    skeleton = _skeleton(shape)
+    rows = {part: (d.rows, d.count) for part, d in zip(skeleton.data_sheets, extra, strict=True)}
+    return skeleton.fill(contents(grid, values or {}, hints, published), properties, rows)
+
+
+def render_directly(
+    edition: str | None = None,
+    values: Values | None = None,
+    *,
+    hints: Mapping[str, str] | None = None,
+    properties: Mapping[str, str] | None = None,
+    extra: Sequence[DataSheet] = (),
+    published: Mapping[str, Any] | None = None,
+) -> bytes:
+    """The same workbook written by xlsxwriter cell by cell, as each skeleton is: what tests/test_skeleton.py
+    compares render() with (xlsxwriter copies a text that looks like rich text, <r>…</r>, into the package as
+    XML)."""
+    grid = grid_for(edition or default_edition())
+    hints, published = hints or {}, published or {}
+    filled = contents(grid, values or {}, hints, published)
+    return _Writer(grid, filled, sorted(hints), properties, extra, published).write()
 
 
 def write_template(

@@ -1,0 +1,120 @@
+"""render() fills a structure xlsxwriter wrote once (govxl.skeleton): the package it gives is the one xlsxwriter
+writes cell by cell (render_directly), part for part, whatever the values, hints, properties, printed totals and
+data sheets; and a text is written as text even where xlsxwriter would copy it into the package as XML."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from govxl.checker import check_paths
+from govxl.datasheets import DataSheet
+from govxl.grid import grid_for
+from govxl.spec import available_editions, load_edition
+from govxl.workbook import render, render_directly
+
+TEXTS = [
+    "某某区人民政府办公室",
+    " 前后有空格 ",
+    "换行\n与制表\t",
+    "控制\x01字符\x1f",
+    "字面的 _x0041_ 转义",
+    "引号\"与'撇号'、&、<、>",
+    "=SUM(A1:A9)",
+    "@cmd|' /c calc'!A0",
+    "\ufffe\uffff",
+    "𠀀𠀁" * 3,
+    "长" * 40_000,  # beyond Excel's 32,767: cut as xlsxwriter cuts it
+]
+
+
+def _fill(edition: str, rng: random.Random) -> dict[str, Any]:
+    ed = load_edition(edition)
+    values: dict[str, Any] = {}
+    for code in ed.input_codes:
+        pick = rng.random()
+        if pick < 0.15:
+            continue
+        if ed.cells[code].value in ("text", "choice") or pick < 0.25:
+            values[code] = rng.choice(TEXTS)
+        elif pick < 0.3:
+            values[code] = rng.choice([0.5, -3, 1e20, 2.5e-7, 10**15 + 1, True, ""])
+        else:
+            values[code] = rng.randrange(0, 5000)
+    return values
+
+
+def _shape(edition: str, rng: random.Random) -> dict[str, Any]:
+    ed = load_edition(edition)
+    totals = list(ed.total_codes)
+    return {
+        "hints": {"unit": f"抽取自：{rng.choice(TEXTS)[:50]}", **({"year": "核对"} if rng.random() < 0.5 else {})},
+        "properties": {"govxl-a": rng.choice(TEXTS)[:200], "govxl-b": "\ue0000\ue001 占位符的样子"},
+        "published": {c: rng.choice([None, 7, "七", 0.5]) for c in rng.sample(totals, 5)},
+        "extra": [
+            DataSheet("来源", [["填报单位", "数"], ["", "合计"]], [[t[:20], i] for i, t in enumerate(TEXTS)], 11),
+            DataSheet("空", [["一", "二", "三"]], [], 0, [10, 20, 30]),
+            DataSheet("一列", [["只一列"]], [["甲"], ["乙"]], 2, hidden=True),
+        ],
+    }
+
+
+def _normalised(package: bytes) -> dict[str, str]:
+    """Every part's text, with each shared-string cell given its text instead of its index in the table (whose
+    order differs) and a range of one cell, A1:A1, written as A1 (as xlsxwriter writes it)."""
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        parts = {name: z.read(name).decode("utf-8") for name in z.namelist()}
+    strings = re.findall(r"<si>(.*?)</si>", parts.pop("xl/sharedStrings.xml"), re.S)
+    out = {}
+    for name, text in parts.items():
+        text = re.sub(r'( t="s")><v>(\d+)</v>', lambda m: f"{m[1]}><si>{strings[int(m[2])]}</si>", text)
+        out[name] = re.sub(r"(\$?[A-Z]+\$?[0-9]+):\1(?![0-9])", r"\1", text)
+    out["strings"] = "\n".join(sorted(set(strings)))
+    return out
+
+
+@pytest.mark.parametrize("edition", available_editions())
+def test_the_filled_skeleton_is_the_package_xlsxwriter_writes(edition: str) -> None:
+    rng = random.Random(f"skeleton-{edition}")
+    fills: list[dict[str, Any]] = [{}, {"values": _fill(edition, rng)}]
+    fills += [{"values": _fill(edition, rng), **_shape(edition, rng)} for _ in range(4)]
+    for kwargs in fills:
+        fast, direct = _normalised(render(edition, **kwargs)), _normalised(render_directly(edition, **kwargs))
+        assert list(fast) == list(direct)
+        for name in direct:
+            assert fast[name] == direct[name], (name, kwargs.keys())
+
+
+def test_a_text_that_looks_like_rich_text_is_written_as_that_text(tmp_path: Path) -> None:
+    """xlsxwriter copies a shared string that begins <r> and ends </r> into the package as XML: a unit named
+    "<r>x</r>" came back blank, and one named "<r><t>局</t></r>" as 局."""
+    grid = grid_for("2021")
+    sheet, ref = grid.sheet_of("unit").name, grid.address("unit")
+    for unit in ("<r>x</r>", "<r><t>某局</t></r>", "<r></t></si><si><t>多出的一项</t></r>"):
+        path = tmp_path / "unit.xlsx"
+        path.write_bytes(render("2021", {"unit": unit, "year": 2024}))
+        (report,) = check_paths([path])
+        assert report.unit == unit
+        assert openpyxl.load_workbook(path, read_only=True)[sheet][ref].value == unit
+
+
+def test_property_values_are_written_whatever_they_hold() -> None:
+    props = {"govxl-a": "\ue0001\ue001", "govxl-b": "<&>\"'", "govxl-c": ""}
+    book = openpyxl.load_workbook(io.BytesIO(render("2021", {}, properties=props)), read_only=True)
+    found = {p.name: p.value for p in book.custom_doc_props.props}
+    assert {k: found[k] or "" for k in props} == props
+
+
+def test_a_number_that_is_not_finite_is_refused_as_xlsxwriter_refuses_it() -> None:
+    for bad in (math.nan, math.inf):
+        for write in (render, render_directly):
+            with pytest.raises(TypeError):
+                write("2021", {"t3_new_np": bad})
