@@ -18,6 +18,7 @@ import openpyxl
 
 from govxl.checker import check_paths
 from govxl.findings import FileReport, Severity
+from govxl.grid import NAME_PREFIX
 from govxl.spec import load_edition
 from govxl.workbook import render
 
@@ -103,19 +104,27 @@ def compact(r: FileReport, severity: Severity | None = None) -> set[tuple[str, s
 
 
 class OpenpyxlFiller:
-    """Fills a blank template with openpyxl, as a user's script would: load it, set cells by code, save. The
-    template is loaded once (a full openpyxl load of it takes about 0.3 s) and each fill's cells are put back
-    as they were after its save, so every file is what a fresh load, fill and save writes, but for the
-    bookkeeping openpyxl adds from a workbook's second save on (outlineLevelCol="0" on each sheet)."""
+    """Fills a blank template with openpyxl, as a user's script would: load it, set cells by code (through the
+    template's defined names), save. The template is loaded once (a full openpyxl load of it takes about
+    0.3 s) and each fill's cells are put back as they were after its save, so every file is what a fresh load,
+    fill and save writes, but for the bookkeeping openpyxl adds from a workbook's second save on
+    (outlineLevelCol="0" on each sheet). `template` is an edition's name or a template's bytes."""
 
-    def __init__(self, edition: str = "2021") -> None:
-        from govxl.grid import grid_for
+    def __init__(self, template: str | bytes = "2021") -> None:
+        data = render(template) if isinstance(template, str) else template
+        self.book = openpyxl.load_workbook(io.BytesIO(data))
 
-        self.grid = grid_for(edition)
-        self.book = openpyxl.load_workbook(io.BytesIO(render(edition)))
+    @classmethod
+    def of(cls, template: Path) -> OpenpyxlFiller:
+        """The filler of a template file, loaded once a test process for each template's bytes."""
+        return _filler_of(template.read_bytes())
+
+    def _cell(self, code: str) -> Any:
+        ((sheet, ref),) = self.book.defined_names[NAME_PREFIX + code].destinations
+        return self.book[sheet][ref.replace("$", "")]
 
     def fill(self, path: Path, values: dict[str, Any]) -> Path:
-        cells = [self.book[self.grid.sheet_of(code).name][self.grid.address(code)] for code in values]
+        cells = [self._cell(code) for code in values]
         before = [cell.value for cell in cells]
         for cell, value in zip(cells, values.values(), strict=True):
             cell.value = value
@@ -125,6 +134,11 @@ class OpenpyxlFiller:
             for cell, value in zip(cells, before, strict=True):
                 cell.value = value
         return path
+
+
+@functools.lru_cache(maxsize=8)
+def _filler_of(template: bytes) -> OpenpyxlFiller:
+    return OpenpyxlFiller(template)
 
 
 def read_book(source: Path | str | bytes, data_only: bool = False) -> openpyxl.Workbook:

@@ -1,4 +1,4 @@
-"""The archive under the worst a desk sees: the command killed (SIGKILL) in the middle of adding 64 files,
+"""The archive under the worst a desk sees: the command killed (SIGKILL) in the middle of adding 32 files,
 and four `archive add` processes writing one SQLite file at once."""
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from govxl.archive.records import BATCH
 from govxl.checker import check_paths
 from tests.archive_fixtures import BLANK_CELL, many_units
 from tests.conftest import installed_command
 
-FILES = 64  # two transactions of ingest.BATCH: a kill once the first is stored lands before the second is
+FILES = 2 * BATCH  # two transactions: a kill once the first is stored lands before the second is
 
 
 def _add(archive: Path, *inputs: Path) -> subprocess.Popen[bytes]:
@@ -107,8 +108,9 @@ def test_a_killed_add_leaves_whole_submissions_and_a_rerun_stores_the_rest(tmp_p
 def test_four_concurrent_adds_on_one_file_lose_nothing(tmp_path: Path) -> None:
     archive = tmp_path / "共用.sqlite"  # created by whichever process comes first
     shared = many_units(tmp_path / "shared", range(1000, 1005), bad=BLANK_CELL)
-    # 35 files a process: two transactions of ingest.BATCH each, interleaved with the others'
-    batches = [many_units(tmp_path / f"p{k}", range(k * 30, k * 30 + 30), bad=BLANK_CELL) for k in range(4)]
+    # BATCH + 3 files a process: two transactions each, interleaved with the others'
+    own = BATCH - 2
+    batches = [many_units(tmp_path / f"p{k}", range(k * own, (k + 1) * own), bad=BLANK_CELL) for k in range(4)]
     procs = [_add(archive, tmp_path / f"p{k}", tmp_path / "shared") for k in range(4)]
     outputs = [p.communicate(timeout=600) for p in procs]
     for proc, (out, err) in zip(procs, outputs, strict=True):
@@ -118,7 +120,7 @@ def test_four_concurrent_adds_on_one_file_lose_nothing(tmp_path: Path) -> None:
     files = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in [*shared, *(p for b in batches for p in b)]}
     clean, bad = check_paths([batches[0][1], batches[0][0]])
     stored = _whole(archive, files, {False: len(clean.findings), True: len(bad.findings)})
-    assert set(stored) == set(files) and len(stored) == 125
+    assert set(stored) == set(files) and len(stored) == 4 * own + 5
     # each shared file stored once: by one process; the three others found it there
     said = sum(int(o.decode().split("与档案中已有的相同 ")[1].split(" 个")[0]) for o, _ in outputs)
     assert said == 15

@@ -26,7 +26,7 @@ import pytest
 
 from govxl.spec import templates_dir
 from tests.conftest import installed_command, installed_env, run_in_process
-from tests.helpers import clean_values
+from tests.helpers import OpenpyxlFiller, clean_values
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SEED = CORPUS / "002_linzi_gov_office_2024.txt"
@@ -96,12 +96,8 @@ def named_values(path: Path, codes: list[str]) -> dict[str, Any]:
 
 
 def fill(template: Path, out: Path, values: dict[str, Any]) -> Path:
-    wb = openpyxl.load_workbook(template)
-    for code, value in values.items():
-        ((sheet, ref),) = wb.defined_names[f"gx_{code}"].destinations
-        wb[sheet][ref.replace("$", "")] = value
-    wb.save(out)
-    return out
+    """The template filled and saved by openpyxl, as a user's script would (loaded once for each template)."""
+    return OpenpyxlFiller.of(template).fill(out, values)
 
 
 def template_filled_and_checked(

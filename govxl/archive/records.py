@@ -22,7 +22,7 @@ from govxl.findings import FileReport
 if TYPE_CHECKING:
     from govxl.archive.api import Archive
 
-BATCH = 32  # submissions per transaction
+BATCH = 16  # submissions per transaction: a writer holds SQLite's lock briefly, and a kill loses little work
 
 
 def flush(arch: Archive, pending: list[tuple[Added, dict[str, Any]]]) -> None:
