@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from govxl.rules.table import RESIDUAL_CHECKS, VALUE_CHECKS, zero
@@ -215,6 +215,11 @@ def _full_schema(ed: Edition) -> pa.DataFrameSchema:
     return _schema(ed.edition, _plan_of(ed), f"govxl-{ed.edition}", strict=True)
 
 
+@lru_cache(maxsize=256)  # a desk's uploads fail in a few ways, each again and again
+def _failing_schema(ed: Edition, columns: tuple[str, ...]) -> pa.DataFrameSchema:
+    return _schema(ed.edition, columns, f"govxl-{ed.edition}-failing", strict=False)
+
+
 def validate(edition: str, frame: Frame) -> list[Failure]:
     """Every failed check of every unit, by pandera.
 
@@ -233,7 +238,7 @@ def validate(edition: str, frame: Frame) -> list[Failure]:
         failing = [col for col, p in plan.items() if not _passes(frame[col], p)]
         if not failing:
             return []
-        schema = _schema(edition, failing, f"govxl-{edition}-failing", strict=False)
+        schema = _failing_schema(load_edition(edition), tuple(failing))
         table = frame.to_pandas(failing)
     import pandera.pandas as pa
 

@@ -251,6 +251,37 @@ def recalc(soffice_convert: Convert) -> Recalc:
     return run
 
 
+@dataclasses.dataclass(frozen=True)
+class LibreOfficeFill:
+    values: dict[str, Any]
+    saved: Path  # as openpyxl saved it: no stored results
+    recalculated: Path  # the same file after a real LibreOffice opened, recalculated and saved it
+
+
+@pytest.fixture(scope="session")
+def libreoffice_fills(tmp_path_factory: pytest.TempPathFactory, recalc: Recalc) -> list[LibreOfficeFill]:
+    """A clean fill of the 2021 template, then random ones (half keep the identities, half break them; 规章 may be
+    filled), saved by openpyxl as a user's script would and recalculated by LibreOffice in one call: shared by
+    the tests that hold LibreOffice's totals, findings and structure against govxl's (each file is about a
+    third of a second of LibreOffice's CPU)."""
+    import random
+
+    from govxl.spec import load_edition
+    from tests.helpers import OpenpyxlFiller, clean_values, random_fill, scaled
+
+    ed = load_edition("2021")
+    rng = random.Random(20211)
+    fills = [clean_values()]
+    for i in range(scaled(8)):
+        values = {**clean_values(), **random_fill(ed, rng, consistent=i % 2 == 0)}
+        values["level"] = "设区的市人民政府"  # random fills put numbers in 规章
+        fills.append(values)
+    folder, filler = tmp_path_factory.mktemp("filled"), OpenpyxlFiller("2021")
+    saved = [filler.fill(folder / f"fill{i:02d}.xlsx", v) for i, v in enumerate(fills)]
+    out = recalc(saved, tmp_path_factory.mktemp("recalculated"))
+    return [LibreOfficeFill(*each) for each in zip(fills, saved, out, strict=True)]
+
+
 @pytest.fixture(scope="session")
 def gnumeric_recalc() -> Recalc:
     """Open files in Gnumeric (ssconvert, headless), recalculate every formula, save them as xlsx in `outdir`:

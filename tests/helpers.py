@@ -6,6 +6,7 @@ import asyncio
 import functools
 import io
 import os
+import random
 import re
 import zipfile
 from collections.abc import Callable, Coroutine, Mapping
@@ -19,7 +20,7 @@ import openpyxl
 from govxl.checker import check_paths
 from govxl.findings import FileReport, Severity
 from govxl.grid import NAME_PREFIX
-from govxl.spec import load_edition
+from govxl.spec import Edition, compute_totals, load_edition
 from govxl.workbook import render
 
 T2 = "二、主动公开政府信息情况"
@@ -139,6 +140,27 @@ class OpenpyxlFiller:
 @functools.lru_cache(maxsize=8)
 def _filler_of(template: bytes) -> OpenpyxlFiller:
     return OpenpyxlFiller(template)
+
+
+def random_fill(ed: Edition, rng: random.Random, consistent: bool) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for code in ed.input_codes:
+        cell = ed.cells[code]
+        if cell.value == "amount":
+            values[code] = round(rng.uniform(0, 500), 4)
+        else:
+            values[code] = rng.choice([0, 0, 1, 2, 3, 7, 12, 250])
+    if consistent:
+        # choose 二 and 四, then set 一 so that 一 + 二 = （七）+ 四 in every applicant column
+        for eq in ed.equations:
+            if eq.rule != "R3.1" or ed.cells[eq.lhs[0]].kind != "input":
+                continue
+            new, carried = eq.lhs
+            done, forward = eq.rhs
+            outcome = compute_totals(ed, values)[done]
+            values[carried] = rng.randint(0, int(outcome))
+            values[new] = outcome + values[forward] - values[carried]
+    return values
 
 
 def read_book(source: Path | str | bytes, data_only: bool = False) -> openpyxl.Workbook:

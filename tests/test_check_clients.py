@@ -4,17 +4,14 @@ LibreOffice or Gnumeric (real stored totals), or had a total typed over (reporte
 from __future__ import annotations
 
 import functools
-import random
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from govxl.checker import check_paths
-from govxl.spec import load_edition
-from tests.conftest import Recalc
-from tests.helpers import T3, OpenpyxlFiller, clean_values
-from tests.test_libreoffice import random_fill
+from tests.conftest import LibreOfficeFill, Recalc
+from tests.helpers import T3, OpenpyxlFiller
 
 pytestmark = pytest.mark.soffice
 
@@ -32,30 +29,13 @@ def detailed(report) -> set[tuple]:
     return {(*f.compact(), f.severity.value, f.message, str(f.expected), str(f.actual)) for f in report.findings}
 
 
-def _fills() -> dict[str, list[dict]]:
-    ed = load_edition("2021")
-    rng = random.Random(7)
-    agree = [clean_values()]
-    for i in range(4):
-        values = {**clean_values(), **random_fill(ed, rng, consistent=i % 2 == 0)}
-        values["level"] = "设区的市人民政府"  # random fills put numbers in 规章
-        agree.append(values)
-    rng = random.Random(11)
-    gnumeric = [clean_values(), {**clean_values(), "t3_new_np": 13}]
-    gnumeric.append({**clean_values(), **random_fill(ed, rng, consistent=False), "level": "设区的市人民政府"})
-    return {"agree": agree, "gnumeric": gnumeric}
-
-
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory, recalc: Recalc) -> dict[str, tuple[list[Path], list[Path]]]:
-    """Each test's fills saved by openpyxl, and the same files recalculated by LibreOffice: all in one call."""
-    src: dict[str, list[Path]] = {}
-    for test, fills in _fills().items():
-        folder = tmp_path_factory.mktemp(test)
-        src[test] = [fill_by_openpyxl(folder / f"{test}{i}.xlsx", v) for i, v in enumerate(fills)]
-    every = [p for paths in src.values() for p in paths]
-    by_lo = dict(zip(every, recalc(every, tmp_path_factory.mktemp("lo")), strict=True))
-    return {test: (paths, [by_lo[p] for p in paths]) for test, paths in src.items()}
+def filled(libreoffice_fills: list[LibreOfficeFill]) -> dict[str, tuple[list[Path], list[Path]]]:
+    """Each test's fills as openpyxl saved them and as LibreOffice recalculated them (the suite's one batch):
+    the clean fill and four random ones; for Gnumeric the clean one, one that breaks the identities and one
+    that keeps them."""
+    chosen = {"agree": libreoffice_fills[:5], "gnumeric": [libreoffice_fills[i] for i in (0, 2, 1)]}
+    return {test: ([f.saved for f in fills], [f.recalculated for f in fills]) for test, fills in chosen.items()}
 
 
 def test_openpyxl_libreoffice_and_typed_over_agree(

@@ -13,34 +13,11 @@ import pytest
 from govxl.grid import CHECK_BROKEN, CHECK_OK, col_letter, grid_for
 from govxl.spec import Edition, compute_totals, load_edition
 from govxl.workbook import render
-from tests.conftest import Recalc
-from tests.helpers import OpenpyxlFiller, scaled, sheet_values
+from tests.conftest import LibreOfficeFill, Recalc
+from tests.helpers import random_fill, sheet_values
 from tests.test_template import editable_cells, validated_cells
 
 pytestmark = pytest.mark.soffice
-
-FILLS = scaled(8)  # half consistent, half random; one LibreOffice call recalculates them all
-
-
-def random_fill(ed: Edition, rng: random.Random, consistent: bool) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for code in ed.input_codes:
-        cell = ed.cells[code]
-        if cell.value == "amount":
-            values[code] = round(rng.uniform(0, 500), 4)
-        else:
-            values[code] = rng.choice([0, 0, 1, 2, 3, 7, 12, 250])
-    if consistent:
-        # choose 二 and 四, then set 一 so that 一 + 二 = （七）+ 四 in every applicant column
-        for eq in ed.equations:
-            if eq.rule != "R3.1" or ed.cells[eq.lhs[0]].kind != "input":
-                continue
-            new, carried = eq.lhs
-            done, forward = eq.rhs
-            outcome = compute_totals(ed, values)[done]
-            values[carried] = rng.randint(0, int(outcome))
-            values[new] = outcome + values[forward] - values[carried]
-    return values
 
 
 def expected_checks(ed: Edition, values: dict[str, float]) -> dict[tuple[str, int], str]:
@@ -60,19 +37,9 @@ def expected_checks(ed: Edition, values: dict[str, float]) -> dict[tuple[str, in
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory: pytest.TempPathFactory, recalc: Recalc) -> list[tuple[dict, Path]]:
-    ed = load_edition("2021")
-    rng = random.Random(20211)
-    src = tmp_path_factory.mktemp("filled")
-    fills = []
-    filler = OpenpyxlFiller("2021")
-    for i in range(FILLS):
-        values = random_fill(ed, rng, consistent=i % 2 == 0)
-        path = src / f"fill{i:02d}.xlsx"
-        filler.fill(path, values)
-        fills.append((values, path))
-    out = recalc([p for _, p in fills], tmp_path_factory.mktemp("recalculated"))
-    return [(values, o) for (values, _), o in zip(fills, out, strict=True)]
+def recalculated(libreoffice_fills: list[LibreOfficeFill]) -> list[tuple[dict, Path]]:
+    """The random fills (half consistent), as LibreOffice recalculated them."""
+    return [(fill.values, fill.recalculated) for fill in libreoffice_fills[1:]]
 
 
 def test_libreoffice_totals_and_checks_equal_python(recalculated: list[tuple[dict, Path]]) -> None:
@@ -89,8 +56,8 @@ def test_libreoffice_totals_and_checks_equal_python(recalculated: list[tuple[dic
             assert cells.get((sheet, f"{col_letter(col)}{row + 1}")) == want, (path.name, sheet, row, col)
         broken_fills += CHECK_BROKEN in expected.values()
     # the random half breaks the identity, the consistent half keeps it
-    assert broken_fills >= FILLS // 2 - 1
-    assert broken_fills < FILLS
+    assert broken_fills >= len(recalculated) // 2 - 1
+    assert broken_fills < len(recalculated)
 
 
 def test_structure_survives_libreoffice_round_trip(recalculated: list[tuple[dict, Path]]) -> None:

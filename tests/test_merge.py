@@ -79,7 +79,7 @@ def test_sums_are_exact(fills: list[dict[str, Any]]) -> None:
 
 @pytest.mark.soffice
 def test_sums_with_libreoffice_recalculated_inputs(tmp_path: Path, recalc: Recalc) -> None:
-    from tests.test_libreoffice import random_fill
+    from tests.helpers import random_fill
 
     rng = random.Random(11)
     fills = []
