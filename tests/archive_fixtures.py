@@ -26,6 +26,10 @@ def postgres_url() -> str:
     return url
 
 
+# for a test of what happens before the database or after it (checking, naming the exported files): SQLite only
+SQLITE_ONLY = pytest.mark.parametrize("location", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(name="location", params=["sqlite", "postgresql"])
 def location_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":

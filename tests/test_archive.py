@@ -17,7 +17,7 @@ from govxl.errors import GovxlError
 from govxl.merge import merge
 from govxl.reader import read_filing
 from govxl.spec import load_edition
-from tests.archive_fixtures import location_fixture, unit_file  # noqa: F401  (a fixture, by its name)
+from tests.archive_fixtures import SQLITE_ONLY, location_fixture, unit_file  # noqa: F401  (a fixture, by its name)
 from tests.helpers import run_coroutine, sheet_values
 
 ROSTER = [("甲区人民政府办公室", "政府部门"), ("乙区司法局", ""), ("丙区教育局", ""), ("丁区民政局", "")]
@@ -139,6 +139,7 @@ def test_one_batch_of_two_years_checks_the_later_against_the_earlier(location: s
         assert new.previous_id == old.submission_id and new.report.to_json() == expected.to_json()
 
 
+@SQLITE_ONLY
 def test_add_bytes_with_an_expected_unit(location: str, tmp_path: Path) -> None:
     path = unit_file(tmp_path, "甲.xlsx", "甲区人民政府办公室")
     with open_archive(location) as arch:
@@ -152,6 +153,7 @@ def test_add_bytes_with_an_expected_unit(location: str, tmp_path: Path) -> None:
         assert [s.filename for s in arch.submissions()] == ["上传.xlsx"]
 
 
+@SQLITE_ONLY
 def test_a_workbook_without_unit_is_checked_but_not_stored(location: str, tmp_path: Path) -> None:
     path = unit_file(tmp_path, "无名.xlsx", "")
     with open_archive(location) as arch:
@@ -201,6 +203,7 @@ def test_export_equals_merge_of_the_current_files(location: str, tmp_path: Path)
                     assert x == y, (sheet, x, y)
 
 
+@SQLITE_ONLY
 def test_the_exported_workbook_names_each_submission_not_a_temporary_folder(location: str, tmp_path: Path) -> None:
     """From a review: export merged the submissions from a temporary folder and the workbook's 文件 columns
     showed paths in it (/tmp/govxl-export-…), gone once it returned. Every sheet names the submission, as the
@@ -364,6 +367,7 @@ def test_add_many_checks_uploads_together_each_as_add_would(location: str, tmp_p
         assert sorted(s.filename for s in arch.submissions()) == sorted(["甲的上传.xlsx", "乙.xlsx"])
 
 
+@SQLITE_ONLY
 def test_a_submission_named_like_a_lock_file_is_exported_too(location: str, tmp_path: Path) -> None:
     """From an audit: export merged a folder, whose walk leaves out ~$… and .~… (an office's lock files), so
     submissions stored under such names were left out of the consolidated totals, and one alone was 无法读取
