@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govxl.grid import col_letter
-from govxl.values import xml_safe
+from govxl.values import escape_literals, xml_safe
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class DataSheet:
     count: int  # how many rows `rows` yields (the filter range is written before them)
     widths: Sequence[float] = ()
     hidden: bool = False  # a record for programs (an extraction's findings), not for people
+
+    def __post_init__(self) -> None:
+        if not self.header:
+            raise ValueError(f"data sheet {self.name!r} has no header row (its filter starts there)")
 
 
 def _rows_xml(rows: Iterable[Sequence[Any]], first: int, batch: int = 500) -> Iterable[str]:
@@ -59,7 +63,10 @@ def _rows_xml(rows: Iterable[Sequence[Any]], first: int, batch: int = 500) -> It
 
 
 def _xml_text(text: str) -> str:
-    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as an inline string holds it: a literal _xHHHH_ escaped (Excel and python-calamine read one as the
+    character it names), the control characters XML forbids dropped, &, < and > escaped."""
+    text = escape_literals(xml_safe(text))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def stream_rows(text: str, rows: Iterable[Sequence[Any]], first: int) -> Iterator[str]:

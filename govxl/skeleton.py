@@ -2,12 +2,13 @@
 
 xlsxwriter takes about 30 ms to write an edition's workbook, nearly all of it on what every copy shares: the
 labels, merges, formats, formulas, validations, names and print settings. So govxl.workbook has xlsxwriter write
-a workbook once for each shape (an edition's grid, which cover entries carry a hint, which totals are printed
-values instead of formulas, the custom properties' names, the data sheets' headers), with every cell that varies
-left blank; a Skeleton remembers where each of those cells sits in the package and fills them in a few
-milliseconds. A value is written as xlsxwriter writes it (numbers as `%.16G`; texts as shared strings, control
-characters as `_xHHHH_`, cut at 32,767 UTF-16 units), but a text always escaped: xlsxwriter copies one that looks
-like rich text (`<r>…</r>`) into the package as XML. A text is never a formula.
+a workbook once for each shape (an edition's grid, which cover entries carry a hint, the custom properties'
+names, the data sheets' headers), with every cell that varies left blank and every total a formula (a published
+total's value takes its formula's place when filled); a Skeleton remembers where each of those cells sits in the
+package and fills them in a few milliseconds. A value is written as xlsxwriter writes it (numbers as `%.16G`;
+texts as shared strings, control characters as `_xHHHH_`, cut at 32,767 UTF-16 units), but a text always
+escaped: xlsxwriter copies one that looks like rich text (`<r>…</r>`) into the package as XML. A text is never
+a formula.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from typing import Any
 from govxl.datasheets import stream_rows
 from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid
 from govxl.spec import compute_totals
+from govxl.values import escape_literals
 
 # a cell element of xlsxwriter's sheet XML: blank (<c …/>) or with content (<c …>…</c>, no nested cells)
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.S)
-_ESCAPE_LITERAL = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-_PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")  # a custom property's value in the skeleton
+_PLACEHOLDER = re.compile("<vt:lpwstr>\ue000([0-9]+)\ue001</vt:lpwstr>")  # a custom property's value
 _SI = re.compile(r"<si>(.*?)</si>", re.S)
 _SST_COUNTS = re.compile(r'<sst [^>]*?count="(\d+)" uniqueCount="(\d+)"')
 SHARED_STRINGS, CUSTOM, WORKBOOK = "xl/sharedStrings.xml", "docProps/custom.xml", "xl/workbook.xml"
@@ -37,12 +38,13 @@ STRING_MAX = 32767  # Excel's limit on a cell's text, in UTF-16 units
 
 @dataclass(frozen=True)
 class Slot:
-    """A cell that varies: `head` is its element up to where its content goes (`<c r="B5" s="7"` for a value,
-    the element up to `<v>` for a formula's cached result); `key` is what fills it."""
+    """A cell that varies: `head` is its element up to where a value goes (`<c r="B5" s="7"`); a formula's cell
+    has `formula`, its element up to its cached result (`…<f>SUM(…)</f>`), unless a value is put in its place
+    (a total as a published report printed it); `key` is what fills it."""
 
     head: str
     key: str
-    formula: bool
+    formula: str | None
 
 
 @dataclass(frozen=True)
@@ -95,16 +97,19 @@ class Skeleton:
         cells: Mapping[str, Any],
         properties: Mapping[str, str],
         rows: Mapping[str, tuple[Iterable[Sequence[Any]], int]],
+        values: frozenset[str] = frozenset(),
     ) -> bytes:
         """The package with each slot's key looked up in `cells` (a formula's cached result, or a value:
-        None or "" for a blank, a number, else text), the custom properties' values, and each data sheet's
-        rows (with their count) streamed in."""
+        None or "" for a blank, a number, else text; `values` name the formulas' slots that get a value
+        instead), the custom properties' values, and each data sheet's rows (with their count) streamed in."""
         strings = _Strings(self.strings, self.counts)
-        texts = {name: _fill_part(part, cells, strings) for name, part in self.parts.items()}
+        texts = {name: _fill_part(part, cells, values, strings) for name, part in self.parts.items()}
         texts[SHARED_STRINGS] = strings.xml(self.texts[SHARED_STRINGS])
         if self.properties:  # one pass: a value is never searched for a placeholder
-            values = [_data(properties[name]) for name in self.properties]
-            texts[CUSTOM] = _PLACEHOLDER.sub(lambda m: values[int(m[1])], self.texts[CUSTOM])
+            texts_of = [_data(str(properties[name])) for name in self.properties]
+            texts[CUSTOM] = _PLACEHOLDER.sub(
+                lambda m: f"<vt:lpwstr>{texts_of[int(m[1])]}</vt:lpwstr>", self.texts[CUSTOM]
+            )
         names = self.texts[WORKBOOK]
         for name, (first, filt) in self.data_sheets.items():
             last = first + rows[name][1]
@@ -135,14 +140,12 @@ def _part(text: str, cells: Mapping[str, tuple[str, bool]]) -> Part:
     for m in _CELL.finditer(text):
         if m[1] not in cells:
             continue
-        key, formula = cells[m[1]]
+        key, is_formula = cells[m[1]]
         element = m[0]
-        if formula:
-            head = element[: element.rindex("<v>")]
-        else:
-            if not element.endswith("/>"):
-                raise ValueError(f"skeleton cell {m[1]} is not blank: {element}")
-            head = element[:-2]
+        head = element[: element.index(">")].removesuffix("/")
+        if not is_formula and not element.endswith("/>"):
+            raise ValueError(f"skeleton cell {m[1]} is not blank: {element}")
+        formula = element[: element.rindex("<v>")] if is_formula else None
         pieces.append(text[at : m.start()])
         slots.append(Slot(head, key, formula))
         at = m.end()
@@ -178,19 +181,19 @@ class _Strings:
         return skeleton[: m.start(1)] + counts + skeleton[m.end(2) : end] + added + skeleton[end:]
 
 
-def _fill_part(part: Part, cells: Mapping[str, Any], strings: _Strings) -> str:
+def _fill_part(part: Part, cells: Mapping[str, Any], values: frozenset[str], strings: _Strings) -> str:
     out = [part.pieces[0]]
     for slot, piece in zip(part.slots, part.pieces[1:], strict=True):
         value = cells.get(slot.key)
-        if slot.formula:
-            out.append(f"{slot.head}<v>{_data(str(value))}</v></c>")
+        if slot.formula is not None and slot.key not in values:
+            out.append(f"{slot.formula}<v>{_data(str(value))}</v></c>")
         else:
-            out.append(cell_xml(slot.head, value, strings))
+            out.append(_cell_xml(slot.head, value, strings))
         out.append(piece)
     return "".join(out)
 
 
-def cell_xml(head: str, value: Any, strings: _Strings) -> str:
+def _cell_xml(head: str, value: Any, strings: _Strings) -> str:
     """A value's cell element after its `<c r=… s=…` head, as xlsxwriter writes it (text always escaped)."""
     if value is None or value == "":
         return head + "/>"
@@ -216,7 +219,7 @@ def _truncate(text: str) -> str:
 
 def _control(text: str) -> str:
     """Control characters as Excel's _xHHHH_ escapes, and a literal escape's underscore escaped in turn."""
-    text = _ESCAPE_LITERAL.sub(r"_x005F\1", text)
+    text = escape_literals(text)
     text = _CONTROL.sub(lambda m: f"_x{ord(m[1]):04X}_", text)
     return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 

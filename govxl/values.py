@@ -111,6 +111,21 @@ def text_of(value: Any) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+# Excel's escape of a character in a cell's text, _xHHHH_ (its underscore escaped in turn, _x005F_, where the
+# text holds those characters themselves)
+_EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def escape_literals(text: str) -> str:
+    """Text whose own `_xHHHH_` a reader of the file (Excel, python-calamine) must not take for an escape."""
+    return _EXCEL_ESCAPE.sub(r"_x005F_x\1_", text)
+
+
+def unescape_excel(text: str) -> str:
+    """A cell's text as Excel means it: each _xHHHH_ the character it names, read from left to right."""
+    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
+
+
 def xml_safe(text: str) -> str:
     """User text as a document may hold it: the control characters XML 1.0 forbids dropped, all else kept."""
     return _NOT_XML.sub("", text)

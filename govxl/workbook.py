@@ -205,7 +205,6 @@ class _Shape:
     grid: Grid
     hinted: frozenset[str]
     properties: tuple[str, ...]
-    published: frozenset[str]
     sheets: tuple[tuple[str, tuple[tuple[Any, ...], ...], tuple[float, ...], bool], ...]
 
 
@@ -215,8 +214,8 @@ def _skeleton(shape: _Shape) -> Skeleton:
     placeholders = {name: placeholder(i) for i, name in enumerate(shape.properties)}
     # each data sheet's filter over one row, so that its range has two ends whatever the sheet's width
     extra = [DataSheet(name, header, (), 1, widths, hidden) for name, header, widths, hidden in shape.sheets]
-    blank = contents(grid, {}, dict.fromkeys(shape.hinted), dict.fromkeys(shape.published))
-    writer = _Writer(grid, blank, sorted(shape.hinted), placeholders, extra, shape.published)
+    blank = contents(grid, {}, dict.fromkeys(shape.hinted), {})
+    writer = _Writer(grid, blank, sorted(shape.hinted), placeholders, extra)
     package = writer.write()
     slots: dict[str, dict[str, tuple[str, bool]]] = {}
     for index, sg in enumerate(grid.sheets):
@@ -226,7 +225,7 @@ def _skeleton(shape: _Shape) -> Skeleton:
             place = sg.cells[code]
             cells[a1(place.row, place.col + 1)] = (hint_key(code), False)
         for code, place in sg.cells.items():
-            formula = grid.edition.cells[code].kind == "total" and code not in shape.published
+            formula = grid.edition.cells[code].kind == "total"  # or its published value, put in its place
             cells[a1(place.row, place.col)] = (code, formula)
             covered.update(a1(place.row, c) for c in range(place.col + 1, place.last_col + 1))
         for i, check in enumerate(sg.checks):
@@ -265,10 +264,11 @@ def render(
     grid = grid_for(edition or default_edition())
     hints, properties, published = hints or {}, properties or {}, published or {}
     sheets = tuple((d.name, tuple(map(tuple, d.header)), tuple(d.widths), d.hidden) for d in extra)
-    shape = _Shape(grid, frozenset(hints), tuple(properties), frozenset(published), sheets)
+    shape = _Shape(grid, frozenset(hints), tuple(properties), sheets)
     skeleton = _skeleton(shape)
     rows = {part: (d.rows, d.count) for part, d in zip(skeleton.data_sheets, extra, strict=True)}
-    return skeleton.fill(contents(grid, values or {}, hints, published), properties, rows)
+    filled = contents(grid, values or {}, hints, published)
+    return skeleton.fill(filled, properties, rows, frozenset(published))
 
 
 def render_directly(
@@ -286,7 +286,8 @@ def render_directly(
     grid = grid_for(edition or default_edition())
     hints, published = hints or {}, published or {}
     filled = contents(grid, values or {}, hints, published)
-    return _Writer(grid, filled, sorted(hints), properties, extra, published).write()
+    texts = {name: str(value) for name, value in (properties or {}).items()}  # as render() writes them
+    return _Writer(grid, filled, sorted(hints), texts, extra, published).write()
 
 
 def write_template(

@@ -127,9 +127,9 @@ class OpenpyxlFiller:
     def fill(self, path: Path, values: dict[str, Any]) -> Path:
         cells = [self._cell(code) for code in values]
         before = [cell.value for cell in cells]
-        for cell, value in zip(cells, values.values(), strict=True):
-            cell.value = value
-        try:
+        try:  # the template is put back whatever fails, an assignment openpyxl refuses or the save
+            for cell, value in zip(cells, values.values(), strict=True):
+                cell.value = value
             self.book.save(path)
         finally:
             for cell, value in zip(cells, before, strict=True):

@@ -118,3 +118,49 @@ def test_a_number_that_is_not_finite_is_refused_as_xlsxwriter_refuses_it() -> No
         for write in (render, render_directly):
             with pytest.raises(TypeError):
                 write("2021", {"t3_new_np": bad})
+
+
+def test_a_property_is_written_whatever_its_name_or_value() -> None:
+    """A name that looks like the skeleton's placeholder is a name; a value that is not text is its text."""
+    props: dict[str, Any] = {"\ue0000\ue001": "甲", "\ue0009\ue001": "乙", "govxl-n": 5, "govxl-t": True}
+    book = openpyxl.load_workbook(io.BytesIO(render("2021", {}, properties=props)), read_only=True)
+    found = {p.name: p.value for p in book.custom_doc_props.props}
+    assert {k: found.get(k) for k in props} == {k: str(v) for k, v in props.items()}
+
+
+def test_printed_totals_do_not_make_a_new_skeleton() -> None:
+    """Each extraction prints its own set of totals: they are values put where the formulas were, so a batch
+    of extractions shares one skeleton."""
+    from govxl.workbook import _skeleton
+
+    totals = list(load_edition("2021").total_codes)
+    render("2021", {}, hints={"unit": "甲"}, published={totals[0]: 1})
+    before = _skeleton.cache_info()
+    for i in range(1, 6):
+        render("2021", {}, hints={"unit": "乙"}, published={c: i for c in totals[:i]})
+    after = _skeleton.cache_info()
+    assert (after.misses, after.hits) == (before.misses, before.hits + 5)
+
+
+def test_a_data_sheet_needs_a_header_row() -> None:
+    with pytest.raises(ValueError, match="header"):
+        DataSheet("无表头", [], [["甲"]], 1)
+
+
+def test_a_literal_escape_in_a_unit_survives_merges(tmp_path: Path) -> None:
+    """A unit named _x0041_局 is listed as such in a merge and a merge of merges, as govxl's reader
+    (python-calamine, which reads _x0041_ as A, as Excel does) reads the provenance sheets."""
+    from python_calamine import CalamineWorkbook
+
+    from govxl.merge import merge
+    from govxl.merge.provenance import UNITS_SHEET
+    from tests.helpers import clean_values
+
+    unit = "_x0041_局"
+    first = tmp_path / "u.xlsx"
+    first.write_bytes(render("2021", {**clean_values(), "unit": unit}))
+    merge([first], tmp_path / "m1.xlsx", jobs=1)
+    merge([tmp_path / "m1.xlsx"], tmp_path / "m2.xlsx", jobs=1)
+    for merged in ("m1.xlsx", "m2.xlsx"):
+        rows = CalamineWorkbook.from_path(str(tmp_path / merged)).get_sheet_by_name(UNITS_SHEET).to_python()
+        assert [r[0] for r in rows[1:]] == [unit], merged

@@ -27,7 +27,7 @@ BATCH = 16  # submissions per transaction: a writer holds SQLite's lock briefly,
 
 def flush(arch: Archive, pending: list[tuple[Added, dict[str, Any]]]) -> None:
     """Store the pending submissions in one transaction: each is whole or absent whatever happens, and a
-    commit per few dozen files rather than per file keeps storing cheap beside checking."""
+    commit per BATCH files rather than per file keeps storing cheap beside checking."""
     if not pending:
         return
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from govxl.errors import GovxlError
 from govxl.merge.entries import UNITS_SHEET
+from govxl.values import unescape_excel
 
 
 def _inner_units(path: Path) -> list[tuple[str, int | None, str]]:
@@ -83,7 +84,7 @@ def _stream_rows(zf: zipfile.ZipFile, member: str) -> Iterable[list[Any]]:
         kind = kind_match[1] if kind_match else "n"
         value: Any = None
         if kind == "inlineStr":
-            value = html.unescape("".join(_CELL_T.findall(inner)))
+            value = unescape_excel(html.unescape("".join(_CELL_T.findall(inner))))
         else:
             v = _CELL_V.search(inner)
             if v and kind == "s":
@@ -91,7 +92,7 @@ def _stream_rows(zf: zipfile.ZipFile, member: str) -> Iterable[list[Any]]:
                     shared = _shared_strings(zf)
                 value = shared[int(v[1])]
             elif v and kind in ("str", "e"):
-                value = html.unescape(v[1])
+                value = unescape_excel(html.unescape(v[1]))
             elif v and kind != "b":
                 value = float(v[1])
         row = rows.setdefault(int(ref[2]), [])
@@ -122,6 +123,6 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
                 # plain text, or the runs of rich text; not a phonetic guide (rPh)
                 parts = [c for c in el if c.tag.endswith("}t")]
                 parts += [t for r in el if r.tag.endswith("}r") for t in r if t.tag.endswith("}t")]
-                out.append("".join(t.text or "" for t in parts))
+                out.append(unescape_excel("".join(t.text or "" for t in parts)))
                 el.clear()
     return out
