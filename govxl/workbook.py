@@ -271,23 +271,15 @@ def render(
     return skeleton.fill(filled, properties, rows, frozenset(published))
 
 
-def render_directly(
-    edition: str | None = None,
-    values: Values | None = None,
-    *,
-    hints: Mapping[str, str] | None = None,
-    properties: Mapping[str, str] | None = None,
-    extra: Sequence[DataSheet] = (),
-    published: Mapping[str, Any] | None = None,
-) -> bytes:
-    """The same workbook written by xlsxwriter cell by cell, as each skeleton is: what tests/test_skeleton.py
-    compares render() with (xlsxwriter copies a text that looks like rich text, <r>…</r>, into the package as
-    XML)."""
+def render_directly(edition: str | None = None, values: Values | None = None, **options: Any) -> bytes:
+    """The same workbook written by xlsxwriter cell by cell (`options` as render() takes them), as each skeleton
+    is: what tests/test_skeleton.py compares render() with (xlsxwriter copies a text that looks like rich text,
+    <r>…</r>, into the package as XML)."""
     grid = grid_for(edition or default_edition())
-    hints, published = hints or {}, published or {}
+    hints, published = options.get("hints") or {}, options.get("published") or {}
     filled = contents(grid, values or {}, hints, published)
-    texts = {name: str(value) for name, value in (properties or {}).items()}  # as render() writes them
-    return _Writer(grid, filled, sorted(hints), texts, extra, published).write()
+    texts = {name: str(value) for name, value in (options.get("properties") or {}).items()}  # as render() does
+    return _Writer(grid, filled, sorted(hints), texts, options.get("extra", ()), published).write()
 
 
 def write_template(
