@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govxl.grid import col_letter
-from govxl.values import escape_literals, xml_safe
+from govxl.values import excel_text, xml_safe
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class DataSheet:
     hidden: bool = False  # a record for programs (an extraction's findings), not for people
 
     def __post_init__(self) -> None:
-        if not self.header:
+        if not self.header or not max(map(len, self.header)):
             raise ValueError(f"data sheet {self.name!r} has no header row (its filter starts there)")
 
 
@@ -63,9 +63,10 @@ def _rows_xml(rows: Iterable[Sequence[Any]], first: int, batch: int = 500) -> It
 
 
 def _xml_text(text: str) -> str:
-    """Text as an inline string holds it: a literal _xHHHH_ escaped (Excel and python-calamine read one as the
-    character it names), the control characters XML forbids dropped, &, < and > escaped."""
-    text = escape_literals(xml_safe(text))
+    """Text as an inline string holds it: as Excel writes it (govxl.values.excel_text: a unit's name in the
+    provenance is the name on its cover, control characters and all), without what UTF-8 cannot encode (a lone
+    surrogate), &, < and > escaped."""
+    text = xml_safe(excel_text(text))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

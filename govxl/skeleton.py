@@ -24,11 +24,10 @@ from typing import Any
 from govxl.datasheets import stream_rows
 from govxl.grid import CHECK_BROKEN, CHECK_OK, Grid
 from govxl.spec import compute_totals
-from govxl.values import escape_literals
+from govxl.values import excel_text
 
 # a cell element of xlsxwriter's sheet XML: blank (<c …/>) or with content (<c …>…</c>, no nested cells)
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.S)
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _PLACEHOLDER = re.compile("<vt:lpwstr>\ue000([0-9]+)\ue001</vt:lpwstr>")  # a custom property's value
 _SI = re.compile(r"<si>(.*?)</si>", re.S)
 _SST_COUNTS = re.compile(r'<sst [^>]*?count="(\d+)" uniqueCount="(\d+)"')
@@ -201,7 +200,7 @@ def _cell_xml(head: str, value: Any, strings: _Strings) -> str:
         if not math.isfinite(value):
             raise TypeError("NAN/INF not supported in a cell's value")  # as xlsxwriter's write_number()
         return f"{head}><v>{value:.16G}</v></c>"
-    text = _control(_truncate(str(value)))
+    text = excel_text(_truncate(str(value)))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return f'{head} t="s"><v>{strings.index(f"<t{space}>{_escape(text)}</t>")}</v></c>'
 
@@ -217,19 +216,12 @@ def _truncate(text: str) -> str:
     return text
 
 
-def _control(text: str) -> str:
-    """Control characters as Excel's _xHHHH_ escapes, and a literal escape's underscore escaped in turn."""
-    text = escape_literals(text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m[1]):04X}_", text)
-    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-
-
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _data(text: str) -> str:
-    return _escape(_control(text))
+    return _escape(excel_text(text))
 
 
 def placeholder(index: int) -> str:
@@ -257,13 +249,13 @@ def contents(
     grid: Grid, values: Mapping[str, Any], hints: Mapping[str, Any], published: Mapping[str, Any]
 ) -> dict[str, Any]:
     """What each varying cell holds, by slot key: an input's value, a total's cached result (what a spreadsheet
-    computes from the inputs) or its published value, a live check's cached result, a hint's text. The live
-    check rows see the published totals, so their cached results do too."""
+    computes from the inputs) or its published value, a live check's cached result, a hint's text. The totals
+    above a published one and the live check rows see its value, so their cached results do too."""
     ed = grid.edition
     numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-    totals = compute_totals(ed, numbers)
-    for code, v in published.items():
-        totals[code] = v if _is_number(v) else 0
+    shown = {code: v if _is_number(v) else 0 for code, v in published.items()}  # as a sheet's SUM sees them
+    totals = compute_totals(ed, numbers, shown)
+    totals.update(shown)
 
     def total(codes: tuple[str, ...]) -> float:
         return sum(totals[c] if c in totals else numbers.get(c, 0) for c in codes)

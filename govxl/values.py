@@ -111,19 +111,31 @@ def text_of(value: Any) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-# Excel's escape of a character in a cell's text, _xHHHH_ (its underscore escaped in turn, _x005F_, where the
-# text holds those characters themselves)
+# Excel's escape of a character in a cell's text, _xHHHH_: the control characters XML cannot hold, written so
 _EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+_STARTS_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 
 
-def escape_literals(text: str) -> str:
-    """Text whose own `_xHHHH_` a reader of the file (Excel, python-calamine) must not take for an escape."""
-    return _EXCEL_ESCAPE.sub(r"_x005F_x\1_", text)
+def excel_text(text: str) -> str:
+    """Text as a cell of the file holds it, as Excel writes it: an underscore that would begin an escape escaped
+    itself (_x005F_), the control characters and U+FFFE, U+FFFF as _xHHHH_. Read back by `unescape_excel` (and
+    by python-calamine, as Excel reads it), it is the text again."""
+    text = _STARTS_ESCAPE.sub("_x005F_", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 
 
 def unescape_excel(text: str) -> str:
-    """A cell's text as Excel means it: each _xHHHH_ the character it names, read from left to right."""
-    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
+    """A cell's text as Excel means it: each _xHHHH_ the character it names, from left to right; one that
+    names no character a text can hold (a surrogate, U+FFFE, U+FFFF) stays as written, as python-calamine
+    leaves it."""
+    return _EXCEL_ESCAPE.sub(_unescaped, text) if "_x" in text else text
+
+
+def _unescaped(m: re.Match[str]) -> str:
+    code = int(m[1], 16)
+    return m[0] if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) else chr(code)
 
 
 def xml_safe(text: str) -> str:

@@ -45,3 +45,25 @@ def test_broken_file_is_described_in_chinese(tmp_path: Path, name: str, make, sa
     message = caught.value.message.removeprefix(str(path))
     assert said in message
     assert not re.search(r"Error|Exception|[A-Z][a-z]+[A-Z][a-z]+|Package|Pdfminer", message), message
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_as_a_file_manager_shows_it(tmp_path: Path) -> None:
+    """The name (bytes \\xff\\xfe, which Python holds as surrogates) goes into the workbook's hint and property
+    with U+FFFD in their place; it had ended in 内部错误 (the workbook's XML cannot hold a surrogate)."""
+    import os
+    import subprocess
+
+    from govxl.published import PROP_EXTRACTED
+    from govxl.reader import read_filing
+    from tests.conftest import installed_command, installed_env
+
+    source = Path(os.fsdecode(bytes(tmp_path) + b"/\xff\xfe_r.txt"))
+    source.write_bytes(corpus_file("002_linzi_gov_office_2024.txt").read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    # the installed command, on its own stdout as a user has it (which carries the name's bytes as they are)
+    command = [*installed_command(), "extract", os.fsencode(source), "--output-dir", str(out)]
+    done = subprocess.run(command, capture_output=True, env=installed_env(), timeout=120, check=False)
+    assert done.returncode in (0, 1), (done.stdout + done.stderr).decode("utf-8", "replace")
+    (written,) = out.glob("*.xlsx")
+    assert read_filing(written).properties.get(PROP_EXTRACTED) == "\ufffd\ufffd_r.txt"

@@ -18,7 +18,7 @@ import pytest
 from govxl.checker import check_paths
 from govxl.datasheets import DataSheet
 from govxl.grid import grid_for
-from govxl.spec import available_editions, load_edition
+from govxl.spec import available_editions, compute_totals, load_edition
 from govxl.workbook import render, render_directly
 
 TEXTS = [
@@ -164,3 +164,71 @@ def test_a_literal_escape_in_a_unit_survives_merges(tmp_path: Path) -> None:
     for merged in ("m1.xlsx", "m2.xlsx"):
         rows = CalamineWorkbook.from_path(str(tmp_path / merged)).get_sheet_by_name(UNITS_SHEET).to_python()
         assert [r[0] for r in rows[1:]] == [unit], merged
+
+
+NAMES = ["_x005F_x0041_局", "_x0041_x0042_局", "空\x00字符局", "_xD800_局", "_xFFFE_局"]
+
+
+@pytest.mark.parametrize("unit", NAMES)
+def test_a_unit_name_comes_back_as_written_from_the_cover_and_from_merges(tmp_path: Path, unit: str) -> None:
+    """However a name holds Excel's escape (_xHHHH_, escapes that share an underscore, one naming a surrogate)
+    or a control character, the cover, a merge's unit list and a merge of merges read back that name, and a
+    merge of the merge with the unit's own file counts the unit once."""
+    from python_calamine import CalamineWorkbook
+
+    from govxl.merge import merge
+    from govxl.merge.entries import COUNTED_TWICE, UNITS_SHEET
+    from govxl.reader import read_filing
+    from tests.helpers import clean_values
+
+    own = tmp_path / "u.xlsx"
+    own.write_bytes(render("2021", {**clean_values(), "unit": unit}))
+    other = tmp_path / "v.xlsx"
+    other.write_bytes(render("2021", {**clean_values(), "unit": "乙单位"}))
+    assert read_filing(own).unit == unit
+    merge([own, other], tmp_path / "m1.xlsx", jobs=1)
+    merge([tmp_path / "m1.xlsx"], tmp_path / "m2.xlsx", jobs=1)
+    for merged in ("m1.xlsx", "m2.xlsx"):
+        rows = CalamineWorkbook.from_path(str(tmp_path / merged)).get_sheet_by_name(UNITS_SHEET).to_python()
+        assert sorted(r[0] for r in rows[1:]) == sorted([unit, "乙单位"]), merged
+    again = merge([tmp_path / "m1.xlsx", own], tmp_path / "m3.xlsx", jobs=1)
+    assert [e.status for e in again.entries if e.unit == unit] == [COUNTED_TWICE]
+
+
+def test_a_printed_total_is_what_the_totals_above_it_sum() -> None:
+    """An extraction prints 一 总计's 自然人 column as the report had it (999): 总计 of 一's row is the sum a
+    spreadsheet computes with that value, and so is its cached result."""
+    from govxl.grid import grid_for
+    from tests.helpers import clean_values, read_book
+
+    ed, grid = load_edition("2021"), grid_for("2021")
+    values = clean_values()
+    numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    parts = ed.cells["t3_done_total"].parts
+    assert "t3_done_np" in parts
+    book = read_book(render("2021", values, published={"t3_done_np": 999}), data_only=True)
+    sheet = book[grid.sheet_of("t3_done_total").name]
+    computed = compute_totals(ed, numbers)
+    want = 999 + sum(computed[p] if p in computed else numbers.get(p, 0) for p in parts if p != "t3_done_np")
+    assert sheet[grid.address("t3_done_total")].value == want
+
+
+def test_a_provenance_cell_whose_escape_names_a_surrogate_is_read_as_written(tmp_path: Path) -> None:
+    """A merged workbook whose unit list says _xD800_局 unescaped (another program's, or a crafted one): read as
+    python-calamine reads it, the text as written, where decoding it to a lone surrogate crashed every merge of
+    it and the archive's export of its year."""
+    from govxl.merge import merge
+    from tests.helpers import clean_values, patch_package
+
+    own = tmp_path / "u.xlsx"
+    own.write_bytes(render("2021", {**clean_values(), "unit": "_xD800_局"}))
+    merge([own], tmp_path / "m1.xlsx", jobs=1)
+    data = (tmp_path / "m1.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"_x005F_xD800_" in z.read(n)]
+    assert sheets
+    crafted = tmp_path / "crafted.xlsx"
+    unescaped = dict.fromkeys(sheets, lambda text: text.replace("_x005F_xD800_", "_xD800_"))
+    crafted.write_bytes(patch_package(data, unescaped))
+    result = merge([crafted], tmp_path / "m2.xlsx", jobs=1)
+    assert [e.status for e in result.entries] == ["已汇总"]

@@ -9,6 +9,7 @@ never invented. Totals are kept as published and judged against their parts.
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,11 +272,12 @@ def write_extraction(x: Extraction, out: Path, overwrite: bool = False) -> None:
         ),
     ]
     published = {c: x.shown.get(c) for c in x.published_totals}
+    name = os.fsencode(x.path.name).decode("utf-8", "replace")  # a name not in UTF-8 as a file manager shows it
     data = render(
         x.edition,
         workbook_values(x),
-        hints={"unit": f"抽取自：{x.path.name}"},
-        properties={PROP_EXTRACTED: x.path.name},
+        hints={"unit": f"抽取自：{name}"},
+        properties={PROP_EXTRACTED: name},
         extra=extra,
         published=published,
     )

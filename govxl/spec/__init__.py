@@ -5,6 +5,7 @@ all read from the data files: adding an edition is adding a file."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -150,9 +151,12 @@ def edition_for_year(year: int) -> str:
     return max(fitting, key=lambda ed: ed.first_year).edition
 
 
-def compute_totals(edition: Edition, values: dict[str, float]) -> dict[str, float]:
-    """Every total recomputed from the inputs (a missing or blank input counts as 0)."""
-    out: dict[str, float] = {}
+def compute_totals(
+    edition: Edition, values: Mapping[str, float], fixed: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """Every total recomputed from the inputs (a missing or blank input counts as 0); a total in `fixed` is that
+    number instead (a published report's printed total, which the totals above it then sum, as a sheet does)."""
+    out = {c: v for c, v in (fixed or {}).items() if c in edition.cells and edition.cells[c].kind == "total"}
 
     def value(code: str) -> float:
         cell = edition.cells[code]
