@@ -57,8 +57,9 @@ class _Writer:
         self.properties = properties or {}
         self.extra = extra
         self.published = frozenset(published)
-        self.injected: dict[str, tuple[Iterable[Sequence[Any]], int]] = {}
-        self.data_parts: list[tuple[str, int, int]] = []  # (sheet part, rows before the data, sheet index)
+        self.injected: dict[str, tuple[Iterable[Sequence[Any]], int]] = {}  # data sheet part -> (rows, first)
+        # each table's varying cells as written (last write wins, as in the file): reference -> (slot key, formula)
+        self.slots: dict[str, dict[str, tuple[str, bool]]] = {}
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(
             self.buffer,
@@ -107,13 +108,21 @@ class _Writer:
         ws.autofilter(first - 1, 0, first - 1 + data.count, width - 1)
         if data.hidden:
             ws.hide()
-        index = len(self.book.worksheets())
-        part = f"xl/worksheets/sheet{index}.xml"
-        self.injected[part] = (data.rows, first)
-        self.data_parts.append((part, first, index - 1))
+        self.injected[self._part()] = (data.rows, first)
+
+    def _part(self) -> str:
+        """The package part of the worksheet added last."""
+        return f"xl/worksheets/sheet{len(self.book.worksheets())}.xml"
+
+    def _merge_blank(self, ws: Any, slots: dict[str, tuple[str, bool]], p: Place, fmt: Any) -> None:
+        """A merged cell's range, blank: what the cells it covers held (a hint's slot among them) is gone."""
+        ws.merge_range(p.row, p.col, p.row, p.last_col, "", fmt)
+        for col in range(p.col + 1, p.last_col + 1):
+            slots.pop(a1(p.row, col), None)
 
     def _sheet(self, sg: SheetGrid) -> None:
         ws = self.book.add_worksheet(sg.name)
+        slots = self.slots[self._part()] = {}
         ws.hide_gridlines(2)
         for i, width in enumerate(sg.col_widths):
             ws.set_column(i, i, width)
@@ -132,6 +141,7 @@ class _Writer:
             if code in sg.cells:
                 place = sg.cells[code]
                 _put(ws, place.row, place.col + 1, self.contents.get(hint_key(code)), self.fmt["hint"])
+                slots[a1(place.row, place.col + 1)] = (hint_key(code), False)
         fields = {f.code: f for f in self.edition.cover.fields}
         by_rule: dict[tuple[str, str, str], list[Place]] = {}
         for code, place in sg.cells.items():
@@ -141,8 +151,10 @@ class _Writer:
             else:
                 fmt = self.fmt["input_text" if cell.value in ("text", "choice") else "input"]
             if place.last_col != place.col:
-                ws.merge_range(place.row, place.col, place.row, place.last_col, "", fmt)
-            if cell.kind == "total" and code not in self.published:
+                self._merge_blank(ws, slots, place, fmt)
+            formula = cell.kind == "total" and code not in self.published
+            slots[a1(place.row, place.col)] = (code, formula)
+            if formula:
                 ws.write_formula(place.row, place.col, self.grid.formula(code), fmt, self.contents[code])
                 continue
             _put(ws, place.row, place.col, self.contents.get(code), fmt)
@@ -157,7 +169,8 @@ class _Writer:
         for i, check in enumerate(sg.checks):
             p, eq = check.place, check.equation
             if p.last_col != p.col:
-                ws.merge_range(p.row, p.col, p.row, p.last_col, "", self.fmt["check"])
+                self._merge_blank(ws, slots, p, self.fmt["check"])
+            slots[a1(p.row, p.col)] = (check_key(sg.name, i), True)
             result = self.contents[check_key(sg.name, i)]
             ws.write_formula(p.row, p.col, self.grid.check_formula(eq), self.fmt["check"], result)
         if sg.checks:
@@ -217,25 +230,10 @@ def _skeleton(shape: _Shape) -> Skeleton:
     blank = contents(grid, {}, dict.fromkeys(shape.hinted), {})
     writer = _Writer(grid, blank, sorted(shape.hinted), placeholders, extra)
     package = writer.write()
-    slots: dict[str, dict[str, tuple[str, bool]]] = {}
-    for index, sg in enumerate(grid.sheets):
-        cells: dict[str, tuple[str, bool]] = {}
-        covered: set[str] = set()
-        for code in shape.hinted & set(sg.cells):
-            place = sg.cells[code]
-            cells[a1(place.row, place.col + 1)] = (hint_key(code), False)
-        for code, place in sg.cells.items():
-            formula = grid.edition.cells[code].kind == "total"  # or its published value, put in its place
-            cells[a1(place.row, place.col)] = (code, formula)
-            covered.update(a1(place.row, c) for c in range(place.col + 1, place.last_col + 1))
-        for i, check in enumerate(sg.checks):
-            p = check.place
-            cells[a1(p.row, p.col)] = (check_key(sg.name, i), True)
-            covered.update(a1(p.row, c) for c in range(p.col + 1, p.last_col + 1))
-        # a merged input or check blanks the cells it covers, a hint's among them (as xlsxwriter writes it)
-        slots[f"xl/worksheets/sheet{index + 1}.xml"] = {r: v for r, v in cells.items() if r not in covered}
-    filters = {part: (first, _filter(first, sheet)) for part, first, sheet in writer.data_parts}
-    return Skeleton(package, slots, shape.properties, filters)
+    # the data sheets follow the tables: their sheet indexes (0-based) count on from them
+    data = enumerate(writer.injected.items(), start=len(grid.sheets))
+    filters = {part: (first, _filter(first, index)) for index, (part, (_, first)) in data}
+    return Skeleton(package, writer.slots, shape.properties, filters)
 
 
 def _filter(first: int, sheet: int) -> FilterRange:
