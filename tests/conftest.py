@@ -53,6 +53,55 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Chromium builds its address bar's suggestion popup (a WebUI page in a renderer of its own, about 1.5 s of CPU)
+# for every window it opens, and Playwright opens a window for each page; no test types in an address bar
+NO_OMNIBOX_POPUP = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup")
+
+
+def disabled_features(pid: int) -> list[list[str]]:
+    """The features each --disable-features of the chromium started under process `pid` names, in order (Linux's
+    /proc; none elsewhere). Chromium takes the last of them, so the last must name every feature of the others."""
+    parents: dict[int, int] = {}
+    lines: dict[int, list[str]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat[stat.rfind(")") + 2 :].split()[1])
+        if "--remote-debugging-pipe" in argv:
+            lines[int(entry.name)] = argv
+
+    def under(p: int) -> bool:
+        while p > 1:
+            if (p := parents.get(p, 0)) == pid:
+                return True
+        return False
+
+    for child, argv in lines.items():
+        if under(child):
+            return [a.split("=", 1)[1].split(",") for a in argv if a.startswith("--disable-features=")]
+    return []
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's chromium without the address bar's popup. Playwright passes a --disable-features of its own and
+    Chromium keeps only the last one given: the browser's command line is read back, and it is started again
+    with both lists when Playwright's was set aside (once per test process; no list of Playwright's is copied)."""
+    features = list(NO_OMNIBOX_POPUP)
+    while True:
+        b = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--disable-features=" + ",".join(features)]
+        )
+        asked = disabled_features(os.getpid())
+        missing = [f for group in asked for f in group if f and f not in features]
+        if not missing:
+            return b
+        b.close()
+        features += dict.fromkeys(missing)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's chromium, headless, driven by Playwright: one for the test process (a launch costs two seconds
@@ -66,7 +115,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

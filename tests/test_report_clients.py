@@ -20,7 +20,7 @@ from govxl.document import make_report
 from govxl.document.compose import numbers_of
 from govxl.extract import extract
 from govxl.reader import read_filing
-from tests.conftest import ROOT, Convert
+from tests.conftest import NO_OMNIBOX_POPUP, ROOT, Convert, disabled_features
 
 EXAMPLE = ROOT / "examples" / "linzi_gov_office_2024.xlsx"
 WITH_ERRORS = ROOT / "examples" / "with_errors_2024.xlsx"
@@ -99,6 +99,20 @@ def open_page(browser: Any, path: Path, width: int, height: int = 900) -> tuple[
     page.on("request", lambda r: asked.append(r.url))
     page.goto(path.as_uri())
     return page, asked
+
+
+def test_the_browser_keeps_playwrights_switches_and_opens_no_address_bar_popup(browser: Any) -> None:
+    """The tests' chromium is Playwright's, less the address bar's popup: its last --disable-features (the one
+    Chromium takes) names every feature the others name, and a page opens no browser page beside it."""
+    asked = disabled_features(os.getpid())
+    assert len(asked) >= 2, asked  # Playwright's and ours
+    assert {f for group in asked for f in group} <= set(asked[-1]) and set(NO_OMNIBOX_POPUP) <= set(asked[-1])
+    page = browser.new_page()
+    try:
+        targets = browser.new_browser_cdp_session().send("Target.getTargets")["targetInfos"]
+        assert [t for t in targets if t["type"] == "browser_ui"] == [], targets
+    finally:
+        page.close()
 
 
 def test_chromium_renders_the_page(browser: Any, reports: dict[str, Path]) -> None:
