@@ -3,14 +3,75 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import secrets
 import sys
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
 from govxl.errors import GovxlError, os_reason
+
+_ENDS_RUN: ContextVar[bool] = ContextVar("govxl_output_ends_run", default=False)
+
+
+@contextlib.contextmanager
+def output_ends_run() -> Iterator[None]:
+    """For a command whose one output is its result (merge, archive export): from the moment write_atomically
+    puts it in place, Ctrl-C is ignored — it could only turn a finished run into a reported failure (exit 2,
+    已中止) with the output there. A library caller keeps its own handler."""
+    token = _ENDS_RUN.set(True)
+    try:
+        yield
+    finally:
+        _ENDS_RUN.reset(token)
+
+
+def ignore_interrupts() -> None:
+    """Ctrl-C is ignored from here on (signal handlers are set, and run, in the main thread only)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclasses.dataclass
+class Held:
+    came: bool = False  # a Ctrl-C came during the block
+    ends_run: bool = False  # set by the block: the run is over, and Ctrl-C stays ignored after it
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[Held]:
+    """Ctrl-C held back for a short block that must not be cut in two (a file put in place and its temporary
+    removed): Python raises KeyboardInterrupt between any two of its instructions, a `finally` clause's
+    included, so a clean-up can be skipped halfway. One that comes is recorded (`came`) and raised when the
+    block ends, unless the block ended the run. Only in the main thread with Python's own handler: elsewhere
+    no KeyboardInterrupt is raised, or Ctrl-C is handled as its owner chose."""
+    import signal
+    import threading
+
+    held = Held()
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield held
+        return
+
+    def record(signum: int, frame: object) -> None:
+        held.came = True
+
+    signal.signal(signal.SIGINT, record)
+    try:
+        yield held
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN if held.ends_run else signal.default_int_handler)
+    if held.came and not held.ends_run:
+        raise KeyboardInterrupt
 
 
 def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> None:
@@ -19,7 +80,8 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
 
     Without `overwrite` the file is put in place by a hard link, which fails if `path` exists: of two runs
     writing the same path at once exactly one succeeds, however they interleave (an existence check followed
-    by a replace would let both succeed)."""
+    by a replace would let both succeed). Ctrl-C is held back from the temporary file's creation to its
+    removal: one that comes while the data is written stops the write before the file is put in place."""
     if path.exists() and not overwrite:
         raise GovxlError(_exists(path))
     if path.is_dir():
@@ -28,25 +90,32 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
     if not folder.is_dir():
         what = "不是文件夹" if folder.exists() else "不存在"
         raise GovxlError(f"无法写入输出文件 {path}：{folder} {what}")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".govxl-", suffix=".tmp")
-    except OSError as exc:
-        raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _place_new(tmp, path)
-    except FileExistsError:
-        raise GovxlError(_exists(path)) from None
-    except OSError as exc:
-        raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
-    finally:  # on success the temporary name is gone already (replaced) or is a second link (removed here)
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    tmp = str(folder / f".govxl-{secrets.token_hex(8)}.tmp")  # named before it is made, so always removed
+    with interrupts_held() as held:
+        try:
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            except OSError as exc:
+                tmp = ""  # not made, or not ours: nothing to remove
+                raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            if held.came:
+                raise KeyboardInterrupt  # asked to stop while writing: the output is not put in place
+            if overwrite:
+                os.replace(tmp, path)
+            else:
+                _place_new(tmp, path)
+            held.ends_run = _ENDS_RUN.get()
+        except FileExistsError:
+            raise GovxlError(_exists(path)) from None
+        except OSError as exc:
+            raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
+        finally:  # on success the temporary name is gone already (replaced) or is a second link (removed here)
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 def _place_new(tmp: str, path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,6 @@ def test_template_refuses_an_agency_name_it_would_cut(tmp_path: Path, capsys: py
 
 def test_system_refusals_are_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
-    import tempfile
 
     from govxl.errors import GovxlError
     from govxl.files import write_atomically
@@ -119,10 +119,12 @@ def test_system_refusals_are_said_in_chinese(tmp_path: Path, monkeypatch: pytest
         def refuse(*_: object, number: int = number, english: str = english, **__: object) -> None:
             raise OSError(number, english)
 
-        monkeypatch.setattr(tempfile, "mkstemp", refuse)
-        with pytest.raises(GovxlError) as err:
-            write_atomically(tmp_path / "out.xlsx", b"x")
+        with monkeypatch.context() as m:  # the temporary file's creation is refused
+            m.setattr(os, "open", refuse)
+            with pytest.raises(GovxlError) as err:
+                write_atomically(tmp_path / "out.xlsx", b"x")
         assert chinese in err.value.message and english not in err.value.message
+        assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,13 @@ no traceback and no output file."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,3 +158,107 @@ def test_a_merge_killed_outright_takes_its_workers_with_it(tmp_path: Path) -> No
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
     assert not alive, f"workers {workers} outlived the killed merge"
+
+
+WRITING = {"write_atomically", "_place_new", "interrupts_held", "output_ends_run", "record"}
+
+
+def _interrupted_at(n: int, call: Any, functions: set[str]) -> tuple[bool, int]:
+    """Run `call` with a real Ctrl-C (SIGINT to this process) sent at the n-th line it runs of the named
+    functions of govxl/files.py and govxl/archive/store.py; (whether KeyboardInterrupt came out of it, how
+    many such lines it ran)."""
+    import sys
+    import threading
+
+    assert threading.current_thread() is threading.main_thread()
+    seen = 0
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal seen
+        name = frame.f_code.co_filename
+        if (
+            not name.endswith(("govxl/files.py", "govxl/archive/store.py"))
+            or frame.f_code.co_name not in functions
+        ):
+            return None
+        if event == "line":
+            seen += 1
+            if seen == n:
+                os.kill(os.getpid(), signal.SIGINT)
+        return trace
+
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.settrace(trace)
+    try:
+        call()
+        stopped = False
+    except KeyboardInterrupt:
+        stopped = True
+    finally:
+        sys.settrace(None)
+        signal.signal(signal.SIGINT, before)
+    return stopped, seen
+
+
+def _write(out: Path, data: bytes, overwrite: bool, ends_run: bool, left: list[Any]) -> None:
+    """write_atomically as merge (ends_run) or check calls it; `left` gets the Ctrl-C handler it leaves."""
+    from govxl.files import output_ends_run, write_atomically
+
+    try:
+        with output_ends_run() if ends_run else contextlib.nullcontext():
+            write_atomically(out, data, overwrite=overwrite)
+    finally:
+        left.append(signal.getsignal(signal.SIGINT))
+
+
+def test_a_ctrl_c_at_any_line_of_a_write_leaves_the_output_whole_and_no_temporary_file(tmp_path: Path) -> None:
+    """write_atomically with a Ctrl-C at each of its lines in turn: never a temporary file left behind; the
+    output is the new data whole or not there (an earlier file then as it was); and for a command whose
+    output is its result (merge, archive export) an interrupt that did not stop the write is ignored from
+    then on, so a run that says 已中止 has written nothing."""
+    data = b"x" * 100_000
+    for overwrite, ends_run in ((False, False), (True, False), (False, True)):
+        n, lines = 0, 1
+        while n <= lines:
+            n += 1
+            folder = tmp_path / f"{overwrite}-{ends_run}-{n}"
+            folder.mkdir()
+            out = folder / "汇总.xlsx"
+            if overwrite:
+                out.write_bytes(b"earlier")
+            left: list[Any] = []
+            call = functools.partial(_write, out, data, overwrite, ends_run, left)
+            stopped, lines = _interrupted_at(n, call, WRITING)
+            where = (overwrite, ends_run, n, lines)
+            assert sorted(p.name for p in folder.iterdir()) == (["汇总.xlsx"] if out.exists() else []), where
+            assert not out.exists() or out.read_bytes() in (data, b"earlier" if overwrite else data), where
+            if not stopped:
+                assert out.read_bytes() == data, where
+            if ends_run:
+                assert stopped != out.exists(), where  # 已中止 and nothing written, or done and written
+                if out.exists() and n <= lines:
+                    assert left == [signal.SIG_IGN], where
+    assert n > 10  # the interrupts reached into the write
+
+
+def _create_archive(path: Path) -> None:
+    from govxl.archive import open_archive
+
+    with open_archive(str(path)):
+        pass
+
+
+def test_a_ctrl_c_at_any_line_of_an_archive_creation_leaves_no_temporary_file(tmp_path: Path) -> None:
+    n, lines = 0, 1
+    while n <= lines:
+        n += 1
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        call = functools.partial(_create_archive, folder / "档案.sqlite")
+        stopped, lines = _interrupted_at(n, call, WRITING | {"_create_file"})
+        left = sorted(p.name for p in folder.iterdir())
+        assert left in ([], ["档案.sqlite"]), (n, left)
+        if not stopped:
+            assert left == ["档案.sqlite"], n
+    assert n > 10

@@ -162,8 +162,9 @@ def export(
     退出码与 govxl merge 相同：0 全部已汇总且名单中无未报送；1 有单位未汇总或未报送；2 无法汇总。
     """
     from govxl.cli.base import say_merged
+    from govxl.files import output_ends_run
 
-    with _open(location) as arch:
+    with output_ends_run(), _open(location) as arch:
         result = arch.export(year, output, overwrite=force, include_invalid=include_invalid, agency=agency)
     say_merged(ctx, result, fmt)
 

@@ -75,31 +75,33 @@ def _create_file(path: Path) -> None:
     """A new archive is made whole under a temporary name and then given its name (a hard link, which fails
     if the name exists): another process never sees a half-made file, which it would rightly refuse as not an
     archive. Of several processes creating the same archive at once, one link wins; the others open it."""
-    import tempfile
+    import secrets
 
-    from govxl.files import _place_new
+    from govxl.files import _place_new, interrupts_held
 
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".govxl-archive-", suffix=".tmp")
-    except OSError as exc:
-        raise GovxlError(f"无法创建档案 {path}：{os_reason(exc)}") from None
-    os.close(fd)
-    os.unlink(tmp)  # SQLite makes the file itself; an empty one would be judged not an archive
-    try:
-        engine = _sqlite_engine(Path(tmp))
-        _initialise(engine, str(path), sqlite=True, wal=False)
-        engine.dispose()
+    tmp = str(folder / f".govxl-archive-{secrets.token_hex(8)}.tmp")  # named before it is made
+    with interrupts_held():  # a Ctrl-C comes after the temporary files are gone
         try:
-            _place_new(tmp, path)
-        except FileExistsError:
-            pass  # another process made it first: theirs is used
-        except OSError as exc:
-            raise GovxlError(f"无法创建档案 {path}：{os_reason(exc)}") from None
-    finally:
-        for leftover in (tmp, tmp + "-journal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+            try:  # the folder takes a new file (said plainly here, not by SQLite)
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except OSError as exc:
+                tmp = ""  # not made, or not ours: nothing to remove
+                raise GovxlError(f"无法创建档案 {path}：{os_reason(exc)}") from None
+            os.unlink(tmp)  # SQLite makes the file itself; an empty one would be judged not an archive
+            engine = _sqlite_engine(Path(tmp))
+            _initialise(engine, str(path), sqlite=True, wal=False)
+            engine.dispose()
+            try:
+                _place_new(tmp, path)
+            except FileExistsError:
+                pass  # another process made it first: theirs is used
+            except OSError as exc:
+                raise GovxlError(f"无法创建档案 {path}：{os_reason(exc)}") from None
+        finally:
+            for leftover in (tmp, tmp + "-journal") if tmp else ():
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
 
 
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:

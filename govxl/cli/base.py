@@ -141,11 +141,9 @@ def _unique(folder: Path, stem: str, taken: set[Path]) -> Path:
 def _finishing() -> None:
     """The work is done (its output written, its summary printed or being printed): a Ctrl-C now would only
     turn a finished run into a reported failure, so it is ignored from here on."""
-    import signal
-    import threading
+    from govxl.files import ignore_interrupts
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_interrupts()
 
 
 def say_merged(ctx: click.Context, result: Any, fmt: str) -> NoReturn:

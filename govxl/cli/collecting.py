@@ -49,21 +49,23 @@ def merge(
     结果包括汇总后的三张表（带公式）、来源明细、问题清单、报送情况和汇总单位名单。
     退出码：0 全部文件已汇总且名单中无未报送；1 有文件未汇总或有单位未报送；2 没有可汇总的单位。
     """
+    from govxl.files import output_ends_run
     from govxl.merge import merge as run_merge
 
     show = sys.stderr.isatty() and fmt == "text"
-    result = run_merge(
-        inputs,
-        output,
-        roster=roster,
-        include_invalid=include_invalid,
-        jobs=jobs,
-        year=year,
-        agency=agency,
-        overwrite=force,
-        progress=show,
-        previous=previous,
-    )
+    with output_ends_run():
+        result = run_merge(
+            inputs,
+            output,
+            roster=roster,
+            include_invalid=include_invalid,
+            jobs=jobs,
+            year=year,
+            agency=agency,
+            overwrite=force,
+            progress=show,
+            previous=previous,
+        )
     say_merged(ctx, result, fmt)
 
 
