@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +94,26 @@ def test_the_pdf_libreoffice_prints_holds_the_workbooks_numbers(pdfs: dict[str, 
     assert got == numbers_of(read_filing(EXAMPLE))
 
 
-def open_page(browser: Any, path: Path, width: int, height: int = 900) -> tuple[Any, list[str]]:
-    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
-    asked: list[str] = []
-    page.on("request", lambda r: asked.append(r.url))
-    page.goto(path.as_uri())
-    return page, asked
+@pytest.fixture(scope="module")
+def pages(browser: Any, reports: dict[str, Path]) -> Iterator[dict[str, tuple[Any, list[str]]]]:
+    """The final report's page and the draft's, each opened once for the module (a new page is a renderer
+    of its own to start), with the addresses its load asked for; a test sets the window size it needs."""
+    opened: dict[str, tuple[Any, list[str]]] = {}
+    for name in ("final.html", "draft.html"):
+        page = browser.new_page(viewport={"width": 900, "height": 900}, device_scale_factor=1)
+        asked: list[str] = []
+        page.on("request", lambda r, asked=asked: asked.append(r.url))
+        page.goto(reports[name].as_uri())
+        opened[name] = (page, asked)
+    yield opened
+    for page, _ in opened.values():
+        page.close()
+
+
+def sized(pages: dict[str, tuple[Any, list[str]]], name: str, width: int, height: int = 900) -> Any:
+    page = pages[name][0]
+    page.set_viewport_size({"width": width, "height": height})
+    return page
 
 
 def test_the_browser_keeps_playwrights_switches_and_opens_no_address_bar_popup(browser: Any) -> None:
@@ -115,9 +130,9 @@ def test_the_browser_keeps_playwrights_switches_and_opens_no_address_bar_popup(b
         page.close()
 
 
-def test_chromium_renders_the_page(browser: Any, reports: dict[str, Path]) -> None:
-    page, asked = open_page(browser, reports["final.html"], 900)
-    assert asked == [reports["final.html"].as_uri()]  # self-contained: nothing else is fetched
+def test_chromium_renders_the_page(pages: dict[str, tuple[Any, list[str]]], reports: dict[str, Path]) -> None:
+    page = sized(pages, "final.html", 900)
+    assert pages["final.html"][1] == [reports["final.html"].as_uri()]  # self-contained: nothing else is fetched
     title = ["淄博市临淄区人民政府办公室", "2024年政府信息公开工作年度报告"]
     assert page.locator("h1").inner_text().splitlines() == title
     assert page.locator("table").count() == 3
@@ -129,23 +144,19 @@ def test_chromium_renders_the_page(browser: Any, reports: dict[str, Path]) -> No
     # laid out: the tables are as wide as the text, table 三's label columns as the template sets them
     box = t3.bounding_box()
     assert box is not None and box["width"] > 600
-    page.close()
-    phone, _ = open_page(browser, reports["final.html"], 390, 844)
+    phone = sized(pages, "final.html", 390, 844)
     # on a phone the page itself does not run off the screen: wide tables scroll inside their own box
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone.evaluate("document.querySelectorAll('.table-wrap')[1].scrollWidth") > 390
-    phone.close()
 
 
-def test_every_printed_page_of_a_draft_says_so(browser: Any, reports: dict[str, Path], tmp_path: Path) -> None:
+def test_every_printed_page_of_a_draft_says_so(pages: dict[str, tuple[Any, list[str]]], tmp_path: Path) -> None:
     for name, marked in (("draft.html", True), ("final.html", False)):
-        page, _ = open_page(browser, reports[name], 900)
         pdf = tmp_path / f"{name}.pdf"
-        page.pdf(path=str(pdf), format="A4", print_background=True)
-        page.close()
-        pages = page_texts(pdf)
-        assert len(pages) >= 3
-        assert all(("草稿" in text) == marked for text, _, _ in pages), name
+        sized(pages, name, 900).pdf(path=str(pdf), format="A4", print_background=True)
+        printed = page_texts(pdf)
+        assert len(printed) >= 3
+        assert all(("草稿" in text) == marked for text, _, _ in printed), name
 
 
 def _same_picture(fresh: Path, stored: Path) -> bool:
@@ -161,7 +172,7 @@ def _same_picture(fresh: Path, stored: Path) -> bool:
 
 
 def test_the_pictures_in_the_docs_are_current(
-    browser: Any, pdfs: dict[str, Path], reports: dict[str, Path], tmp_path: Path
+    pages: dict[str, tuple[Any, list[str]]], pdfs: dict[str, Path], tmp_path: Path
 ) -> None:
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
@@ -169,21 +180,20 @@ def test_the_pictures_in_the_docs_are_current(
             pytest.fail("GOVXL_REQUIRE_SOFFICE is set but pdftoppm (poppler-utils) is missing")
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     fresh: dict[str, Path] = {}
-    pages = page_texts(pdfs["final"])
-    tables = next(i for i, (t, _, _) in enumerate(pages, 1) if "三、收到和处理政府信息公开申请情况" in t)
+    printed = page_texts(pdfs["final"])
+    tables = next(i for i, (t, _, _) in enumerate(printed, 1) if "三、收到和处理政府信息公开申请情况" in t)
     for name, number in (("report-docx-1", 1), ("report-docx-tables", tables)):
         base = tmp_path / name
         cmd = [pdftoppm, "-r", "56", "-png", "-singlefile", "-f", str(number), "-l", str(number)]
         subprocess.run([*cmd, str(pdfs["final"]), str(base)], check=True, capture_output=True, timeout=120)
         fresh[name] = base.with_suffix(".png")
-    page, _ = open_page(browser, reports["final.html"], 820)
     fresh["report-html-tables"] = tmp_path / "report-html-tables.png"
+    page = sized(pages, "final.html", 820)
     page.locator("section").nth(2).screenshot(path=str(fresh["report-html-tables"]))
-    page.close()
-    phone, _ = open_page(browser, reports["final.html"], 390, 760)
     fresh["report-html-phone"] = tmp_path / "report-html-phone.png"
+    phone = sized(pages, "final.html", 390, 760)
+    phone.evaluate("window.scrollTo(0, 0)")
     phone.screenshot(path=str(fresh["report-html-phone"]))
-    phone.close()
     doc = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
     stale = []
     for name, path in fresh.items():
