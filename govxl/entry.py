@@ -1,5 +1,7 @@
 """The `govxl` command's entry point. A Ctrl-C while the commands are still being imported ends the command
-as a Ctrl-C later does (已中止, exit code 2), not with a Python traceback."""
+as a Ctrl-C later does (已中止, exit code 2), not with a Python traceback. One in the first few milliseconds,
+before this module runs (Python starting, and the launcher pip writes importing this module), ends the command
+as Python ends any program then: no handler of ours is set yet."""
 
 from __future__ import annotations
 

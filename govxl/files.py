@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import secrets
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -31,9 +32,6 @@ def output_ends_run() -> Iterator[None]:
 
 def ignore_interrupts() -> None:
     """Ctrl-C is ignored from here on (signal handlers are set, and run, in the main thread only)."""
-    import signal
-    import threading
-
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -51,9 +49,6 @@ def interrupts_held() -> Iterator[Held]:
     included, so a clean-up can be skipped halfway. One that comes is recorded (`came`) and raised when the
     block ends, unless the block ended the run. Only in the main thread with Python's own handler: elsewhere
     no KeyboardInterrupt is raised, or Ctrl-C is handled as its owner chose."""
-    import signal
-    import threading
-
     held = Held()
     if (
         threading.current_thread() is not threading.main_thread()
@@ -90,14 +85,10 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
     if not folder.is_dir():
         what = "不是文件夹" if folder.exists() else "不存在"
         raise GovxlError(f"无法写入输出文件 {path}：{folder} {what}")
-    tmp = str(folder / f".govxl-{secrets.token_hex(8)}.tmp")  # named before it is made, so always removed
+    tmp = ""  # named before it is made, so always removed
     with interrupts_held() as held:
         try:
-            try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-            except OSError as exc:
-                tmp = ""  # not made, or not ours: nothing to remove
-                raise GovxlError(f"无法写入输出文件 {path}：{os_reason(exc)}") from None
+            fd, tmp = new_temporary(folder, "govxl", f"无法写入输出文件 {path}")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, 0o644)
@@ -116,6 +107,21 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = False) -> Non
             if tmp:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+
+
+def new_temporary(folder: Path, prefix: str, failing: str) -> tuple[int, str]:
+    """A new file (mode 600) under a random name in `folder`, opened for writing: (its descriptor, its name).
+    A name another file has is passed over, as tempfile does; `failing` begins the message when none can be
+    made."""
+    for _ in range(100):
+        name = str(folder / f".{prefix}-{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), name
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise GovxlError(f"{failing}：{os_reason(exc)}") from None
+    raise GovxlError(f"{failing}：无法在 {folder} 中建立临时文件")
 
 
 def _place_new(tmp: str, path: Path) -> None:

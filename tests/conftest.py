@@ -67,14 +67,16 @@ def disabled_features(pid: int) -> list[list[str]]:
         try:
             stat = (entry / "stat").read_text()
             argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
-        except OSError:
+            parents[int(entry.name)] = int(stat[stat.rfind(")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not a process's entry
             continue
-        parents[int(entry.name)] = int(stat[stat.rfind(")") + 2 :].split()[1])
         if "--remote-debugging-pipe" in argv:
             lines[int(entry.name)] = argv
 
     def under(p: int) -> bool:
-        while p > 1:
+        for _ in range(len(parents)):  # a chain read at different moments could loop
+            if p <= 1:
+                return False
             if (p := parents.get(p, 0)) == pid:
                 return True
         return False
@@ -94,7 +96,11 @@ def launch_chromium(playwright: Any) -> Any:
         b = playwright.chromium.launch(
             executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--disable-features=" + ",".join(features)]
         )
-        asked = disabled_features(os.getpid())
+        try:
+            asked = disabled_features(os.getpid())
+        except BaseException:
+            b.close()
+            raise
         missing = [f for group in asked for f in group if f and f not in features]
         if not missing:
             return b

@@ -262,3 +262,18 @@ def test_a_ctrl_c_at_any_line_of_an_archive_creation_leaves_no_temporary_file(tm
         if not stopped:
             assert left == ["档案.sqlite"], n
     assert n > 10
+
+
+def test_ending_on_a_ctrl_c_imports_nothing() -> None:
+    """What runs once a Ctrl-C has stopped a command (ignoring the next one, then saying 已中止) imports no
+    module: a second Ctrl-C landing in an import there ended the command with a traceback. Run in a fresh
+    interpreter, where only what `govxl.cli` imports is loaded."""
+    import sys
+
+    probe = (
+        "import sys, signal, govxl.cli, govxl.cli.base as b; before = set(sys.modules); b._finishing(); "
+        "assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN; print(sorted(set(sys.modules) - before))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout

@@ -3,6 +3,7 @@ other writers (SQLite's one-writer lock, PostgreSQL's serialisation failures) by
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -22,6 +23,11 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _PG_LOCK = 0x474F5658  # the advisory lock that serialises creating the tables in a shared database
 _WRITE = "govxl_write"  # the execution option that makes a SQLite transaction take the write lock at once
 T = TypeVar("T")
+
+# SQLAlchemy's pool says on stderr, in English and with a traceback, that it could not close a connection (a
+# second Ctrl-C landing while the first unwinds through a close). That close is the pool's to give up on; what
+# fails in our work reaches us as an exception and is said in Chinese. Handlers set up above it still see it.
+logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
 
 
 def resolve(location: str | None) -> str:
@@ -75,20 +81,17 @@ def _create_file(path: Path) -> None:
     """A new archive is made whole under a temporary name and then given its name (a hard link, which fails
     if the name exists): another process never sees a half-made file, which it would rightly refuse as not an
     archive. Of several processes creating the same archive at once, one link wins; the others open it."""
-    import secrets
-
-    from govxl.files import _place_new, interrupts_held
+    from govxl.files import _place_new, interrupts_held, new_temporary
 
     folder = path.parent if str(path.parent) else Path(".")
-    tmp = str(folder / f".govxl-archive-{secrets.token_hex(8)}.tmp")  # named before it is made
+    tmp = ""
     with interrupts_held():  # a Ctrl-C comes after the temporary files are gone
         try:
-            try:  # the folder takes a new file (said plainly here, not by SQLite)
-                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            except OSError as exc:
-                tmp = ""  # not made, or not ours: nothing to remove
-                raise GovxlError(f"无法创建档案 {path}：{os_reason(exc)}") from None
-            os.unlink(tmp)  # SQLite makes the file itself; an empty one would be judged not an archive
+            # the name is taken by a file of ours (a folder that takes no new file is said plainly here, not
+            # by SQLite), which is then left to SQLite to make: an empty one would be judged not an archive
+            fd, tmp = new_temporary(folder, "govxl-archive", f"无法创建档案 {path}")
+            os.close(fd)
+            os.unlink(tmp)
             engine = _sqlite_engine(Path(tmp))
             _initialise(engine, str(path), sqlite=True, wal=False)
             engine.dispose()

@@ -30,10 +30,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
         click.echo(f"错误：命令参数有误：{usage_message(exc)}{hint}", err=True)
         code = EXIT_UNUSABLE
     except click.Abort:
+        _finishing()  # first: a second Ctrl-C while this is said would end in a traceback
         click.echo("已中止。", err=True)
         # nothing is left to save (outputs are written whole or not at all) and the interpreter's exit hooks
         # can wait forever on a process pool torn down mid-work: leave at once
-        _finishing()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_UNUSABLE)

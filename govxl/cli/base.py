@@ -10,6 +10,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from govxl import __version__
+from govxl.files import ignore_interrupts
 from govxl.spec import available_editions, default_edition
 
 # click words its help in English whatever the locale: its few headings and notes, said in Chinese
@@ -140,9 +141,8 @@ def _unique(folder: Path, stem: str, taken: set[Path]) -> Path:
 
 def _finishing() -> None:
     """The work is done (its output written, its summary printed or being printed): a Ctrl-C now would only
-    turn a finished run into a reported failure, so it is ignored from here on."""
-    from govxl.files import ignore_interrupts
-
+    turn a finished run into a reported failure, so it is ignored from here on (with nothing left to import:
+    a second Ctrl-C landing in an import here would end the command with a traceback)."""
     ignore_interrupts()
 
 
