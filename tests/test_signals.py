@@ -160,7 +160,7 @@ def test_a_merge_killed_outright_takes_its_workers_with_it(tmp_path: Path) -> No
     assert not alive, f"workers {workers} outlived the killed merge"
 
 
-WRITING = {"write_atomically", "_place_new", "interrupts_held", "output_ends_run", "record"}
+WRITING = {"write_atomically", "new_temporary", "_place_new", "interrupts_held", "output_ends_run", "record"}
 
 
 def _interrupted_at(n: int, call: Any, functions: set[str]) -> tuple[bool, int]:
